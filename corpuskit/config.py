@@ -1,0 +1,346 @@
+"""Pipeline configuration: a YAML file, validated with errors that name the key and the line.
+
+All relative paths in a pipeline file resolve against the file's own directory, so a pipeline
+runs the same from any working directory. The file is read with ``yaml.safe_load`` semantics:
+no tags that construct Python objects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .errors import ConfigError
+from .readers import READERS, ReaderOptions
+from .stage import Stage, stage_registry
+from .writers import FORMATS
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+          "t": 1000**4, "tb": 1000**4, "ki": 1024, "kib": 1024, "mi": 1024**2, "mib": 1024**2,
+          "gi": 1024**3, "gib": 1024**3, "ti": 1024**4, "tib": 1024**4}
+
+
+def parse_size(value: Any) -> int:
+    """``268435456``, ``"256MiB"``, ``"1.5 GB"`` -> bytes."""
+    if isinstance(value, bool):
+        raise ValueError("expected a size")
+    if isinstance(value, int):
+        return value
+    m = _SIZE.match(str(value))
+    if not m or (m.group(2) or "").lower() not in _UNITS:
+        raise ValueError(f"expected a size such as 268435456 or '256MiB', got {value!r}")
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+def _line_map(node, path=(), out=None) -> dict[tuple, int]:
+    out = {} if out is None else out
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[path + (key,)] = k.start_mark.line + 1
+            _line_map(v, path + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _line_map(v, path + (i,), out)
+    return out
+
+
+def load_yaml(text: str, filename: str = "<pipeline>") -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML safely; returns the data and a map from key paths to line numbers."""
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{filename}{where}: invalid YAML: {problem}") from None
+    return data, (_line_map(node) if node is not None else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Type checking of parameters
+
+
+def _type_name(hint) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+def check_type(value: Any, hint) -> bool:
+    """A small structural check of a YAML value against a type hint (int, float, str, bool, list, dict, unions)."""
+    if hint is Any or hint is inspect.Parameter.empty:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(check_type(value, h) for h in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin in (list, tuple) or hint in (list, tuple):
+        args = typing.get_args(hint)
+        return isinstance(value, list) and all(check_type(v, args[0]) for v in value) if args else isinstance(value, list)
+    if origin is dict or hint is dict:
+        args = typing.get_args(hint)
+        if not isinstance(value, dict):
+            return False
+        return all(check_type(k, args[0]) and check_type(v, args[1]) for k, v in value.items()) if args else True
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+def stage_parameters(cls: type[Stage]) -> dict[str, tuple[Any, Any]]:
+    """``{param: (type hint, default)}`` of a stage's constructor."""
+    sig = inspect.signature(cls.__init__)
+    hints = typing.get_type_hints(cls.__init__)
+    return {name: (hints.get(name, Any), p.default) for name, p in sig.parameters.items()
+            if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The configuration
+
+
+@dataclass
+class StageSpec:
+    name: str
+    params: dict[str, Any]
+    line: int | None = None
+
+    def build(self) -> Stage:
+        stage = stage_registry()[self.name](**self.params)
+        stage._params = dict(self.params)
+        return stage
+
+
+@dataclass
+class PipelineConfig:
+    inputs: list[str]
+    output: str
+    name: str = "pipeline"
+    input_format: str = "auto"
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    output_format: str = "parquet"
+    max_rows_per_shard: int = 1_000_000
+    max_bytes_per_shard: int = 512 * 1024**2
+    stages: list[StageSpec] = field(default_factory=list)
+    executor: dict[str, Any] = field(default_factory=lambda: {"type": "local"})
+    source_file: str | None = None
+
+    def build_stages(self) -> list[Stage]:
+        return [spec.build() for spec in self.stages]
+
+    def fingerprint(self) -> str:
+        """What determines the output: a re-run with another fingerprint must not resume this one."""
+        payload = {
+            "inputs": sorted(self.inputs), "input_format": self.input_format,
+            "reader": dataclasses.asdict(self.reader), "output_format": self.output_format,
+            "max_rows_per_shard": self.max_rows_per_shard, "max_bytes_per_shard": self.max_bytes_per_shard,
+            "stages": [[s.name, s.params] for s in self.stages], "version": __version__,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def describe(self) -> dict:
+        return {"name": self.name, "inputs": self.inputs, "output": self.output,
+                "stages": [{s.name: s.params} for s in self.stages], "executor": self.executor,
+                "source_file": self.source_file}
+
+
+_TOP_KEYS = {"name", "input", "output", "stages", "executor"}
+_OUTPUT_KEYS = {"path", "format", "max_rows_per_shard", "max_bytes_per_shard"}
+_EXECUTOR_TYPES = {"local": {"type", "workers"}}
+_READER_FIELDS = {f.name: f for f in dataclasses.fields(ReaderOptions)}
+_READER_SIZES = {"max_doc_bytes", "max_decompressed_bytes", "batch_bytes", "shard_bytes"}
+
+
+class _Checker:
+    def __init__(self, filename: str, lines: dict[tuple, int]):
+        self.filename = filename
+        self.lines = lines
+
+    def fail(self, path: tuple, message: str):
+        line = None
+        p = path
+        while line is None and p is not None:
+            line = self.lines.get(p)
+            p = p[:-1] if p else None
+        key = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in path).replace(".[", "[")
+        where = f"{self.filename}:{line}" if line else self.filename
+        raise ConfigError(f"{where}: {key or 'pipeline'}: {message}")
+
+    def mapping(self, value, path, allowed: set[str] | None = None) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping, got {type(value).__name__}")
+        if allowed is not None:
+            for k in value:
+                if k not in allowed:
+                    self.fail(path + (k,), f"unknown key; expected one of: {', '.join(sorted(allowed))}")
+        return value
+
+
+def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeline>",
+                 base_dir: str = ".") -> PipelineConfig:
+    STAGES = stage_registry()
+    c = _Checker(filename, lines)
+    top = c.mapping(data, (), _TOP_KEYS)
+    base = Path(base_dir)
+
+    def resolve(p: str) -> str:
+        return str((base / os.path.expanduser(p)).resolve()) if not os.path.isabs(p) else p
+
+    name = top.get("name", Path(filename).stem)
+    if not isinstance(name, str):
+        c.fail(("name",), "expected a string")
+
+    # input
+    if "input" not in top:
+        c.fail((), "missing key 'input'")
+    inp = top["input"]
+    if isinstance(inp, (str, list)):
+        inp = {"paths": inp}
+    inp = c.mapping(inp, ("input",), {"paths", "format"} | set(_READER_FIELDS))
+    paths = inp.get("paths")
+    if isinstance(paths, str):
+        paths = [paths]
+    if not paths or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        c.fail(("input", "paths"), "expected a path or a list of paths")
+    inputs = []
+    for i, p in enumerate(paths):
+        full = resolve(p)
+        if not any(ch in p for ch in "*?[") and not os.path.exists(full):
+            c.fail(("input", "paths", i) if isinstance(inp.get("paths"), list) else ("input", "paths"),
+                   f"no such file or directory: {full}")
+        inputs.append(full)
+    fmt = inp.get("format", "auto")
+    if fmt != "auto" and fmt not in READERS:
+        c.fail(("input", "format"), f"expected auto or one of: {', '.join(READERS)}; got {fmt!r}")
+    reader_kwargs = {}
+    for k, v in inp.items():
+        if k in ("paths", "format"):
+            continue
+        if k in _READER_SIZES:
+            try:
+                v = parse_size(v)
+            except ValueError as exc:
+                c.fail(("input", k), str(exc))
+        hint = typing.get_type_hints(ReaderOptions)[k]
+        if not check_type(v, hint):
+            c.fail(("input", k), f"expected {_type_name(hint)}, got {v!r}")
+        reader_kwargs[k] = v
+    if reader_kwargs.get("encoding_errors", "reject") not in ("reject", "replace"):
+        c.fail(("input", "encoding_errors"), "expected 'reject' or 'replace'")
+    reader = ReaderOptions(**reader_kwargs)
+
+    # output
+    out = top.get("output")
+    if out is None:
+        c.fail((), "missing key 'output'")
+    if isinstance(out, str):
+        out = {"path": out}
+    out = c.mapping(out, ("output",), _OUTPUT_KEYS)
+    if not isinstance(out.get("path"), str):
+        c.fail(("output", "path"), "expected a directory path")
+    out_fmt = out.get("format", "parquet")
+    if out_fmt not in FORMATS:
+        c.fail(("output", "format"), f"expected one of: {', '.join(FORMATS)}; got {out_fmt!r}")
+    sizes = {}
+    for key, default in (("max_rows_per_shard", 1_000_000), ("max_bytes_per_shard", 512 * 1024**2)):
+        v = out.get(key, default)
+        try:
+            v = parse_size(v)
+        except ValueError as exc:
+            c.fail(("output", key), str(exc))
+        if v < 1:
+            c.fail(("output", key), "must be at least 1")
+        sizes[key] = v
+
+    # stages
+    stages = []
+    raw_stages = top.get("stages") or []
+    if not isinstance(raw_stages, list):
+        c.fail(("stages",), "expected a list of stages, e.g. '- length: {min_chars: 200}'")
+    for i, item in enumerate(raw_stages):
+        path = ("stages", i)
+        if isinstance(item, str):
+            item = {item: None}
+        if not isinstance(item, dict) or len(item) != 1:
+            c.fail(path, "each stage is a one-key mapping: '- STAGE_NAME: {param: value}'")
+        (stage_name, params), = item.items()
+        if stage_name not in STAGES:
+            c.fail(path, f"unknown stage {stage_name!r}; available: {', '.join(sorted(STAGES))}")
+        params = c.mapping(params, path + (stage_name,))
+        signature = stage_parameters(STAGES[stage_name])
+        for k, v in params.items():
+            if k not in signature:
+                c.fail(path + (stage_name, k), f"unknown parameter of stage {stage_name!r}; "
+                       f"expected one of: {', '.join(signature) or '(none)'}")
+            hint = signature[k][0]
+            if not check_type(v, hint):
+                c.fail(path + (stage_name, k), f"expected {_type_name(hint)}, got {v!r}")
+        for k, (_, default) in signature.items():
+            if default is inspect.Parameter.empty and k not in params:
+                c.fail(path + (stage_name,), f"missing required parameter {k!r}")
+        spec = StageSpec(stage_name, dict(params), lines.get(path))
+        try:
+            spec.build()
+        except (ValueError, TypeError) as exc:
+            c.fail(path + (stage_name,), str(exc))
+        stages.append(spec)
+
+    # executor
+    ex = top.get("executor") or {"type": "local"}
+    if isinstance(ex, str):
+        ex = {"type": ex}
+    ex = c.mapping(ex, ("executor",))
+    ex_type = ex.get("type", "local")
+    if ex_type not in _EXECUTOR_TYPES:
+        c.fail(("executor", "type"), f"unknown executor; expected one of: {', '.join(_EXECUTOR_TYPES)}")
+    c.mapping(ex, ("executor",), _EXECUTOR_TYPES[ex_type])
+    workers = ex.get("workers")
+    if workers is not None and (not check_type(workers, int) or workers < 1):
+        c.fail(("executor", "workers"), f"expected a positive integer, got {workers!r}")
+
+    return PipelineConfig(
+        inputs=inputs, output=resolve(out["path"]), name=name, input_format=fmt, reader=reader,
+        output_format=out_fmt, max_rows_per_shard=sizes["max_rows_per_shard"],
+        max_bytes_per_shard=sizes["max_bytes_per_shard"], stages=stages,
+        executor={"type": ex_type, "workers": workers}, source_file=filename,
+    )
+
+
+def load_config(path: str | os.PathLike) -> PipelineConfig:
+    """Read and validate a pipeline file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read pipeline file: {exc.strerror or exc}") from None
+    data, lines = load_yaml(text, str(path))
+    return parse_config(data, lines, filename=str(path), base_dir=str(path.parent))

@@ -1,0 +1,170 @@
+"""Opening input files: transparent gzip/zstd decompression with bounds, and atomic writes.
+
+Decompression is bounded two ways, so that a gzip bomb cannot fill the disk or run forever:
+a cap on decompressed bytes per file and a cap on the decompressed/compressed ratio.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+import zstandard
+
+from .errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024**3  # 64 GiB per file
+DEFAULT_MAX_RATIO = 1000.0  # decompressed / compressed, checked after the first 64 MiB
+_RATIO_GRACE = 64 * 1024**2
+
+
+def compression_of(path: str | os.PathLike) -> str | None:
+    """``'gzip'``, ``'zstd'`` or None, from the file's magic bytes (not its name)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return None
+
+
+def strip_compression_suffix(name: str) -> str:
+    for suffix in (".gz", ".zst", ".zstd"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+class BoundedReader(io.RawIOBase):
+    """Wraps a decompressing stream; counts bytes and enforces the decompression limits.
+
+    ``raw_position()`` is the position in the compressed file, used for progress.
+    """
+
+    def __init__(self, inner, raw_file, path, max_bytes: int, max_ratio: float):
+        self._inner = inner
+        self._raw = raw_file
+        self._path = path
+        self._max_bytes = max_bytes
+        self._max_ratio = max_ratio
+        self.decompressed = 0
+
+    def readable(self):
+        return True
+
+    def raw_position(self) -> int:
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def readinto(self, b):
+        try:
+            data = self._inner.read(len(b))
+        except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
+            raise InputError(self._path, f"corrupt or truncated compressed data ({exc})",
+                             position=f"decompressed byte {self.decompressed}") from exc
+        n = len(data)
+        b[:n] = data
+        self.decompressed += n
+        if self.decompressed > self._max_bytes:
+            raise InputError(self._path, f"decompressed size exceeds the limit of {self._max_bytes} bytes "
+                             "(max_decompressed_bytes)")
+        if self.decompressed > _RATIO_GRACE:
+            raw = max(self.raw_position(), 1)
+            if self.decompressed / raw > self._max_ratio:
+                raise InputError(self._path, f"decompression ratio above {self._max_ratio:g}: "
+                                 "looks like a decompression bomb (max_decompression_ratio)")
+        return n
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self._inner.close()
+        with contextlib.suppress(Exception):
+            self._raw.close()
+        super().close()
+
+
+class PlainReader(io.RawIOBase):
+    """An uncompressed file with the same ``raw_position`` interface as BoundedReader."""
+
+    def __init__(self, raw_file):
+        self._raw = raw_file
+
+    def readable(self):
+        return True
+
+    def raw_position(self) -> int:
+        return self._raw.tell()
+
+    def readinto(self, b):
+        return self._raw.readinto(b)
+
+    def seek(self, pos, whence=0):
+        return self._raw.seek(pos, whence)
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self._raw.tell()
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+               max_ratio: float = DEFAULT_MAX_RATIO, buffer_size: int = 1 << 20) -> io.BufferedReader:
+    """Open a file for binary reading, decompressing gzip or zstd by magic bytes.
+
+    The returned stream's ``.raw.raw_position()`` gives the on-disk position for progress.
+    """
+    try:
+        raw = open(path, "rb")
+    except OSError as exc:
+        raise InputError(path, f"cannot open: {exc.strerror or exc}") from exc
+    head = raw.read(4)
+    raw.seek(0)
+    if head.startswith(GZIP_MAGIC):
+        inner = gzip.GzipFile(fileobj=raw, mode="rb")
+        stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio)
+    elif head.startswith(ZSTD_MAGIC):
+        inner = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio)
+    else:
+        stream = PlainReader(raw)
+    return io.BufferedReader(stream, buffer_size=buffer_size)
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "wb"):
+    """Write to a temporary file beside ``path`` and rename it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    with atomic_write(path, "w") as fh:
+        fh.write(text)

@@ -1,0 +1,118 @@
+"""Expanding inputs (files, directories, globs) into a sorted, stable list of read tasks.
+
+Document ids are derived from each file's path relative to the common root of all inputs,
+so they are unique within a run and the same on every machine and every re-run.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .readers import ReaderOptions, ReadTask, detect_format, make_reader
+
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class InputFile:
+    path: str  # absolute
+    format: str
+    size: int
+
+
+def _glob_root(pattern: str) -> str:
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return str(Path(*fixed)) if fixed else "."
+
+
+def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile], str, list[str]]:
+    """Resolve inputs to files. Returns ``(files, root, skipped)``; ``skipped`` lists files of unknown type.
+
+    An input that matches nothing, or a named file of unknown type without an explicit format,
+    is an error (naming it); unknown files found while walking a directory are skipped and reported.
+    """
+    found: dict[str, InputFile] = {}
+    roots: list[str] = []
+    skipped: list[str] = []
+
+    def add(path: str, explicit: bool):
+        path = os.path.abspath(path)
+        name = os.path.basename(path)
+        f = detect_format(name) if fmt == "auto" else fmt
+        if f is None:
+            if explicit:
+                raise InputError(path, "unknown input type; name it with --format "
+                                 "(jsonl, parquet, warc, html, txt)")
+            skipped.append(path)
+            return
+        found[path] = InputFile(path, f, os.path.getsize(path))
+
+    def walk(directory: str):
+        for dirpath, dirnames, filenames in os.walk(directory):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    add(os.path.join(dirpath, name), explicit=False)
+
+    for item in inputs:
+        if _GLOB_CHARS & set(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                raise InputError(item, "the pattern matches no file")
+            roots.append(os.path.abspath(_glob_root(item)))
+            for m in matches:
+                walk(m) if os.path.isdir(m) else add(m, explicit=False)
+        elif os.path.isdir(item):
+            roots.append(os.path.abspath(item))
+            walk(item)
+        elif os.path.isfile(item):
+            roots.append(os.path.dirname(os.path.abspath(item)))
+            add(item, explicit=True)
+        else:
+            raise InputError(item, "no such file or directory")
+    if not found:
+        raise InputError(", ".join(inputs), "no input files of a known type found")
+    root = os.path.commonpath(roots) if roots else os.getcwd()
+    files = [found[p] for p in sorted(found)]
+    return files, root, skipped
+
+
+MAX_FILES_PER_SHARD = 10_000
+
+
+def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions) -> list[ReadTask]:
+    """Split every file into read tasks (whole files, byte ranges, row-group ranges), in a stable order."""
+    tasks: list[ReadTask] = []
+    for f in files:
+        rel = Path(os.path.relpath(f.path, root)).as_posix()
+        tasks.extend(make_reader(f.format, options).plan(f.path, rel, f.size))
+    return tasks
+
+
+def group_shards(tasks: list[ReadTask], shard_bytes: int) -> list[list[ReadTask]]:
+    """Group consecutive small read tasks into shards of about ``shard_bytes``.
+
+    A shard is the unit of parallel work, of output files and of resume: a directory of ten
+    thousand small pages becomes a few shards, not ten thousand.
+    """
+    shards: list[list[ReadTask]] = []
+    current: list[ReadTask] = []
+    size = 0
+    for t in tasks:
+        if current and (size + t.size > shard_bytes or len(current) >= MAX_FILES_PER_SHARD):
+            shards.append(current)
+            current, size = [], 0
+        current.append(t)
+        size += t.size
+    if current:
+        shards.append(current)
+    return shards

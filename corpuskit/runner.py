@@ -1,0 +1,509 @@
+"""The pipeline runner behind ``corpuskit run``: plan, execute shard by shard, resume, merge stats.
+
+Data flows one way: readers -> stages -> writers. The stage list is cut at each global stage
+into *segments*. Segment 0 reads the inputs; each later segment reads the Parquet files that
+the one before it wrote to ``OUT/_work/``; between them the global stage runs its phases.
+
+Output layout::
+
+    OUT/kept/part-*.parquet       documents that passed every stage
+    OUT/rejected/part-*.parquet   every other document, with rejected_by and reason
+    OUT/stats.json                per stage: in, kept, rejected per reason, bytes, seconds
+    OUT/_state/                   the plan and one marker per finished task (resume)
+
+A task's output files appear (by rename) before its marker is written, and a task that starts
+removes whatever an earlier, interrupted attempt left, so killing the run at any moment and
+running it again gives exactly the output of one uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import PipelineConfig, StageSpec
+from .errors import CorpuskitError, InputError, OutputError, TaskError
+from .executor import Executor, make_executor, report_progress
+from .fileio import write_text_atomic
+from .inputs import expand_inputs, group_shards, plan_tasks
+from .progress import Progress
+from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
+from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
+from .stage import GlobalContext, GlobalStage, Stage, apply_stage
+from .stats import StageStats, check_conservation, format_table, merge_stage_lists
+from .writers import ShardWriter
+
+STATE_DIR = "_state"
+WORK_DIR = "_work"
+READ_STAGE = "read"
+
+
+# ---------------------------------------------------------------------------------------------
+# Segments
+
+
+@dataclass
+class Segment:
+    index: int
+    specs: list[StageSpec]  # per-shard stages; specs[0] is the global stage when ``global_first``
+    global_first: bool = False  # the segment starts by applying a global stage's decisions
+    ends_with_global: StageSpec | None = None  # the global stage whose phases run after it
+
+
+def split_segments(specs: list[StageSpec], stages: list[Stage]) -> list[Segment]:
+    segments = [Segment(0, [])]
+    for spec, stage in zip(specs, stages):
+        if isinstance(stage, GlobalStage):
+            segments[-1].ends_with_global = spec
+            segments.append(Segment(len(segments), [spec], global_first=True))
+        else:
+            segments[-1].specs.append(spec)
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------
+# Work done in the workers (module-level functions: they must pickle)
+
+
+@dataclass
+class ShardJob:
+    segment: int
+    task: int
+    source: dict  # {"read": ReadTask dict} or {"parquet": path}
+    specs: list[StageSpec]
+    global_ctx: dict | None  # GlobalContext fields for the segment's global stage
+    reader: ReaderOptions
+    kept_dir: str
+    rejected_dir: str
+    state_dir: str
+    annotation_fields: list[pa.Field]
+    out_format: str
+    kept_format: str
+    max_rows: int
+    max_bytes: int
+    fingerprint: str
+    batch_docs: int = 1000
+
+
+_STAGE_CACHE: dict[tuple, list[Stage]] = {}
+
+
+def _stages_for(job: ShardJob) -> list[Stage]:
+    """Build and set up a segment's stages once per worker process."""
+    key = (job.fingerprint, job.segment)
+    if key not in _STAGE_CACHE:
+        stages = [spec.build() for spec in job.specs]
+        for stage in stages:
+            stage.setup()
+        if job.global_ctx is not None:
+            stages[0].bind(GlobalContext(**job.global_ctx))
+        _STAGE_CACHE[key] = stages
+    return _STAGE_CACHE[key]
+
+
+def shard_prefix(segment: int, task: int) -> str:
+    return f"part-s{segment:02d}-t{task:06d}"
+
+
+def marker_path(state_dir: str | Path, segment: int, task: int) -> Path:
+    return Path(state_dir) / f"s{segment:02d}-t{task:06d}.json"
+
+
+def _remove_task_outputs(directory: str, prefix: str) -> None:
+    d = Path(directory)
+    if not d.is_dir():
+        return
+    for p in list(d.glob(f"{prefix}-*")) + list(d.glob(f".{prefix}-*")):
+        p.unlink(missing_ok=True)
+
+
+def _source_batches(job: ShardJob, read_stats: StageStats | None, errors: list, counters: dict):
+    """Yield ``(documents, reader_rejects)``: from a reader (segment 0) or an intermediate Parquet file."""
+    if "parquet" in job.source:
+        pf = pq.ParquetFile(job.source["parquet"])
+        for batch in pf.iter_batches(batch_size=job.batch_docs):
+            table = pa.Table.from_batches([batch])
+            report_progress(docs=table.num_rows, nbytes=text_bytes(table))
+            yield table, None
+        return
+    for piece in job.source["read"]:
+        yield from _read_piece(ReadTask.from_dict(piece), job, read_stats, errors, counters)
+
+
+def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, errors: list, counters: dict):
+    reader = make_reader(task.format, job.reader)
+    reported = [0]
+
+    def on_bytes(delta):
+        reported[0] += delta
+
+    sink = ProgressSink(on_bytes)
+    builder = BatchBuilder(task.rel, job.reader.batch_docs, job.reader.batch_bytes)
+    t0 = time.perf_counter()
+    try:
+        for doc in reader.iter_docs(task, sink):
+            if builder.add(doc):
+                read_stats.seconds += time.perf_counter() - t0
+                yield _route_read_batch(builder.take(), read_stats, job, reported)
+                t0 = time.perf_counter()
+    except InputError as exc:
+        errors.append({"file": task.rel, "error": exc.message, "position": exc.position})
+    except (OSError, ValueError, UnicodeError, MemoryError) as exc:
+        errors.append({"file": task.rel, "error": f"{type(exc).__name__}: {exc}", "position": None})
+    read_stats.seconds += time.perf_counter() - t0
+    if len(builder):
+        yield _route_read_batch(builder.take(), read_stats, job, reported)
+    skipped = getattr(reader, "skipped_records", None) or {}
+    for rtype, n in skipped.items():
+        counters[f"warc_records_skipped:{rtype}"] = counters.get(f"warc_records_skipped:{rtype}", 0) + n
+    if reported[0]:
+        report_progress(nbytes=reported[0])
+
+
+def _route_read_batch(table: pa.Table, read_stats: StageStats, job: ShardJob, reported: list):
+    """Count the reader's verdicts and split its rejects from the documents."""
+    is_rej = pc.is_valid(table.column("reason"))
+    rejected = table.filter(is_rej)
+    kept = table.filter(pc.invert(is_rej)).select(CORE_NAMES)
+    read_stats.docs_in += table.num_rows
+    read_stats.docs_kept += kept.num_rows
+    read_stats.docs_rejected += rejected.num_rows
+    read_stats.bytes_in += text_bytes(table)
+    read_stats.bytes_kept += text_bytes(kept)
+    if rejected.num_rows:
+        read_stats.add_reasons(rejected.column("reason").to_pylist())
+    report_progress(docs=table.num_rows, nbytes=reported[0])
+    reported[0] = 0
+    return kept, rejected
+
+
+def _describe_source(source: dict) -> str:
+    if "read" in source:
+        pieces = source["read"]
+        t = pieces[0]
+        part = f" (from byte/row group {t['start']})" if t["start"] or t["end"] is not None else ""
+        more = f" and {len(pieces) - 1} more file(s)" if len(pieces) > 1 else ""
+        return f"{t['rel']}{part}{more}"
+    return os.path.basename(source["parquet"])
+
+
+def run_shard(job: ShardJob) -> dict:
+    """Process one shard through one segment's stages; commit outputs, then write the marker."""
+    try:
+        return _run_shard(job)
+    except CorpuskitError:
+        raise
+    except Exception as exc:
+        import traceback
+
+        raise TaskError(f"shard {_describe_source(job.source)} failed: {type(exc).__name__}: {exc}\n"
+                        f"{traceback.format_exc()}") from None
+
+
+def _run_shard(job: ShardJob) -> dict:
+    stages = _stages_for(job)
+    prefix = shard_prefix(job.segment, job.task)
+    _remove_task_outputs(job.kept_dir, prefix)
+    _remove_task_outputs(job.rejected_dir, prefix)
+    kept_w = ShardWriter(job.kept_dir, prefix, kept_schema(job.annotation_fields), fmt=job.kept_format,
+                         max_rows=job.max_rows, max_bytes=job.max_bytes)
+    rej_w = ShardWriter(job.rejected_dir, prefix, rejected_schema(job.annotation_fields), fmt=job.out_format,
+                        max_rows=job.max_rows, max_bytes=job.max_bytes)
+    read_stats = StageStats(READ_STAGE) if "read" in job.source else None
+    stats = [StageStats(spec.name) for spec in job.specs]
+    errors: list[dict] = []
+    counters: dict[str, float] = {}
+    t_start = time.perf_counter()
+    try:
+        for table, read_rejects in _source_batches(job, read_stats, errors, counters):
+            rej_w.write(read_rejects)
+            for stage, st in zip(stages, stats):
+                if table.num_rows == 0:
+                    break
+                table, rejected = apply_stage(stage, table, st)
+                if rejected is not None:
+                    rej_w.write(rejected)
+            kept_w.write(table)
+        kept_files = kept_w.commit()
+        rej_w.commit()
+    except BaseException:
+        kept_w.abort()
+        rej_w.abort()
+        raise
+    if read_stats is not None:
+        read_stats.counters.update(counters)
+    all_stats = ([read_stats] if read_stats is not None else []) + stats
+    check_conservation(all_stats)
+    marker = {
+        "segment": job.segment, "task": job.task, "fingerprint": job.fingerprint,
+        "stats": [s.to_dict() for s in all_stats], "errors": errors,
+        "kept_files": [str(p) for p in kept_files], "kept_docs": kept_w.rows_written,
+        "rejected_docs": rej_w.rows_written, "seconds": time.perf_counter() - t_start,
+    }
+    write_text_atomic(marker_path(job.state_dir, job.segment, job.task), json.dumps(marker))
+    return marker
+
+
+@dataclass
+class PhaseJob:
+    spec: StageSpec
+    phase: str
+    index: int
+    task: Any
+    ctx: dict
+    marker: str
+
+
+def run_phase_task(job: PhaseJob) -> dict:
+    stage = job.spec.build()
+    stage.setup()
+    ctx = GlobalContext(**job.ctx)
+    phase = next(p for p in stage.phases() if p.name == job.phase)
+    t0 = time.perf_counter()
+    phase.run(job.task, ctx)
+    result = {"phase": job.phase, "index": job.index, "seconds": time.perf_counter() - t0}
+    write_text_atomic(job.marker, json.dumps(result))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The runner
+
+
+@dataclass
+class RunResult:
+    stats: dict
+    output: Path
+    errors: list = field(default_factory=list)
+    already_complete: bool = False
+
+
+class Runner:
+    def __init__(self, config: PipelineConfig, *, force: bool = False, workers: int | None = None,
+                 progress: Progress | None = None, executor: Executor | None = None):
+        self.config = config
+        self.out = Path(config.output)
+        self.state = self.out / STATE_DIR
+        self.work = self.out / WORK_DIR
+        self.force = force
+        self.progress = progress or Progress(enabled=False)
+        self.executor = executor or make_executor(config.executor, workers)
+        self.fingerprint = config.fingerprint()
+
+    # -- state ----------------------------------------------------------------------------
+    def _prepare_output(self) -> None:
+        owned = ["kept", "rejected", STATE_DIR, WORK_DIR, "stats.json"]
+        if self.force:
+            for name in owned:
+                p = self.out / name
+                if p.is_dir():
+                    shutil.rmtree(p)
+                elif p.exists():
+                    p.unlink()
+        run_file = self.state / "run.json"
+        if run_file.exists():
+            previous = json.loads(run_file.read_text())
+            if previous.get("fingerprint") != self.fingerprint:
+                raise OutputError(f"{self.out} holds a run of a different pipeline or different inputs "
+                                  f"(fingerprint {previous.get('fingerprint')} != {self.fingerprint}); "
+                                  "use --force to start over, or choose another output directory")
+        elif any((self.out / name).exists() for name in owned):
+            raise OutputError(f"{self.out} holds output that is not from this pipeline; "
+                              "use --force to replace it, or choose another output directory")
+        self.state.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(run_file, json.dumps({"fingerprint": self.fingerprint, "version": __version__,
+                                                "config": self.config.describe()}, indent=2, default=str))
+
+    def _plan(self) -> dict:
+        plan_file = self.state / "plan.json"
+        if plan_file.exists():
+            plan = json.loads(plan_file.read_text())
+            for f in plan["files"]:
+                try:
+                    st = os.stat(f["path"])
+                except OSError:
+                    raise OutputError(f"input {f['path']} has gone since this run started; use --force") from None
+                if st.st_size != f["size"] or int(st.st_mtime) != f["mtime"]:
+                    raise OutputError(f"input {f['path']} changed since this run started; use --force "
+                                      "to start over")
+            return plan
+        files, root, skipped = expand_inputs(self.config.inputs, self.config.input_format)
+        shards = group_shards(plan_tasks(files, root, self.config.reader), self.config.reader.shard_bytes)
+        plan = {"root": root, "skipped_files": skipped,
+                "files": [{"path": f.path, "format": f.format, "size": f.size,
+                           "mtime": int(os.stat(f.path).st_mtime)} for f in files],
+                "shards": [[t.to_dict() for t in shard] for shard in shards]}
+        write_text_atomic(plan_file, json.dumps(plan))
+        return plan
+
+    # -- run ------------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        stats_file = self.out / "stats.json"
+        self._prepare_output()
+        if stats_file.exists() and not self.force:
+            stats = json.loads(stats_file.read_text())
+            if stats.get("fingerprint") == self.fingerprint:
+                return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
+        t0 = time.time()
+        plan = self._plan()
+        for path in plan["skipped_files"]:
+            self.progress.message(f"skipping {path}: unknown file type")
+        specs = self.config.stages
+        stages = self.config.build_stages()
+        annotation_fields = _annotation_fields(stages)
+        segments = split_segments(specs, stages)
+        markers: dict[int, list[dict]] = {}
+        sources: list[dict] = [{"read": shard} for shard in plan["shards"]]
+        total_bytes = sum(t["size"] for shard in plan["shards"] for t in shard)
+        try:
+            for seg in segments:
+                gctx = None
+                if seg.global_first:
+                    gctx = self._global_ctx(seg.index - 1, sources)
+                    self._run_phases(seg.specs[0], gctx)
+                markers[seg.index] = self._run_segment(seg, sources, len(segments), annotation_fields, gctx,
+                                                       total_bytes)
+                sources = [{"parquet": f} for m in markers[seg.index] for f in m["kept_files"]]
+                total_bytes = 0
+        finally:
+            self.executor.close()
+        stats = self._merge(markers, segments, plan, t0)
+        write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))
+        if self.work.exists():
+            shutil.rmtree(self.work, ignore_errors=True)
+        return RunResult(stats, self.out, stats["errors"])
+
+    def _global_ctx(self, segment_before: int, sources: list[dict]) -> dict:
+        workdir = self.work / f"global-{segment_before:02d}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        return {"workdir": str(workdir), "shards": [s["parquet"] for s in sources]}
+
+    def _run_phases(self, spec: StageSpec, gctx: dict) -> None:
+        stage = spec.build()
+        ctx = GlobalContext(**gctx)
+        for phase in stage.phases():
+            items = phase.plan(ctx)
+            jobs = []
+            for i, item in enumerate(items):
+                m = Path(gctx["workdir"]) / f"phase-{phase.name}-{i:06d}.done"
+                if not m.exists():
+                    jobs.append(PhaseJob(spec, phase.name, i, item, gctx, str(m)))
+            self.progress.begin(f"{spec.name}:{phase.name}", len(items), 0)
+            done = len(items) - len(jobs)
+            for _ in self.executor.map_unordered(run_phase_task, jobs, poll=self._poll):
+                done += 1
+                self._poll(done)
+            self.progress.finish()
+
+    def _poll(self, tasks_done: int | None = None):
+        counters = self.executor.counters()
+        if counters is None:
+            self.progress.update(0, 0, tasks_done)
+        else:
+            self.progress.update(counters[0].value, counters[1].value, tasks_done)
+
+    def _run_segment(self, seg: Segment, sources: list[dict], n_segments: int, annotation_fields, gctx,
+                     total_bytes: int) -> list[dict]:
+        last = seg.index == n_segments - 1
+        kept_dir = str(self.out / "kept") if last else str(self.work / f"segment-{seg.index:02d}")
+        out_fmt = self.config.output_format
+        jobs, results = [], {}
+        for i, src in enumerate(sources):
+            m = marker_path(self.state, seg.index, i)
+            if m.exists():
+                marker = json.loads(m.read_text())
+                if marker.get("fingerprint") == self.fingerprint and all(
+                        os.path.exists(f) for f in marker["kept_files"]):
+                    results[i] = marker
+                    continue
+            jobs.append(ShardJob(
+                segment=seg.index, task=i, source=src, specs=seg.specs, global_ctx=gctx,
+                reader=self.config.reader, kept_dir=kept_dir, rejected_dir=str(self.out / "rejected"),
+                state_dir=str(self.state), annotation_fields=annotation_fields, out_format=out_fmt,
+                kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
+                max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
+                batch_docs=self.config.reader.batch_docs))
+        label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
+        counters = self.executor.counters()
+        base = (counters[0].value, counters[1].value) if counters else (0, 0)
+        done_bytes = sum(t["size"] for i in results if "read" in sources[i] for t in sources[i]["read"])
+        self.progress.begin(label, len(sources), max(total_bytes - done_bytes, 0), *base)
+        self.progress.tasks_done = len(results)
+        done = len(results)
+        for k, marker in self.executor.map_unordered(run_shard, jobs, poll=self._poll):
+            results[jobs[k].task] = marker
+            done += 1
+            self._poll(done)
+            for err in marker["errors"]:
+                self.progress.message(f"error: {err['file']}"
+                                      f"{' at ' + err['position'] if err.get('position') else ''}: {err['error']}")
+        self.progress.update(*(c.value for c in counters) if counters else (0, 0), done, force=True)
+        self.progress.finish()
+        return [results[i] for i in range(len(sources))]
+
+    def _merge(self, markers: dict[int, list[dict]], segments: list[Segment], plan: dict, t0: float) -> dict:
+        stage_lists = []
+        errors = []
+        for seg in segments:
+            lists = [[StageStats.from_dict(s) for s in m["stats"]] for m in markers[seg.index]]
+            if lists:
+                stage_lists.extend(merge_stage_lists(lists))
+            else:  # no input shards reached this segment
+                names = ([READ_STAGE] if seg.index == 0 else []) + [s.name for s in seg.specs]
+                stage_lists.extend(StageStats(n) for n in names)
+            for m in markers[seg.index]:
+                errors.extend(m["errors"])
+        check_conservation(stage_lists)
+        last = markers[segments[-1].index]
+        kept_files = sorted(os.path.relpath(f, self.out) for m in last for f in m["kept_files"])
+        rejected_docs = sum(m["rejected_docs"] for ms in markers.values() for m in ms)
+        kept_docs = sum(m["kept_docs"] for m in last)
+        if stage_lists and kept_docs != stage_lists[-1].docs_kept:
+            raise CorpuskitError(f"kept output holds {kept_docs} documents but the last stage kept "
+                                 f"{stage_lists[-1].docs_kept}")
+        total_in = stage_lists[0].docs_in if stage_lists else 0
+        if total_in != kept_docs + rejected_docs:
+            raise CorpuskitError(f"{total_in} documents read but {kept_docs} kept + {rejected_docs} rejected written")
+        return {
+            "pipeline": self.config.name, "corpuskit_version": __version__, "fingerprint": self.fingerprint,
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "wall_seconds": round(time.time() - t0, 3),
+            "input": {"root": plan["root"], "files": len(plan["files"]),
+                      "bytes": sum(f["size"] for f in plan["files"]), "shards": len(plan["shards"]),
+                      "skipped_files": plan["skipped_files"]},
+            "output": {"kept_docs": kept_docs, "rejected_docs": rejected_docs, "kept_files": kept_files,
+                       "format": self.config.output_format},
+            "stages": [s.to_dict() for s in stage_lists],
+            "errors": errors,
+        }
+
+
+def _annotation_fields(stages: list[Stage]) -> list[pa.Field]:
+    fields: dict[str, pa.Field] = {}
+    for stage in stages:
+        for f in stage.output_fields():
+            if f.name in CORE_NAMES or f.name in ("rejected_by", "reason"):
+                raise ValueError(f"stage {stage.name!r} declares reserved column {f.name!r}")
+            if f.name in fields and fields[f.name].type != f.type:
+                raise ValueError(f"stages disagree on the type of column {f.name!r}")
+            fields[f.name] = f
+    return list(fields.values())
+
+
+def run_pipeline(config: PipelineConfig, **kwargs) -> RunResult:
+    """Run a pipeline (the Python API behind ``corpuskit run``)."""
+    return Runner(config, **kwargs).run()
+
+
+def summary(stats: dict) -> str:
+    return format_table(stats["stages"])

@@ -1,0 +1,166 @@
+"""The stage contract.
+
+A stage receives a batch (an Arrow table of documents) and returns it annotated and split into
+kept and rejected. Stages only decide; the framework (:func:`apply_stage`) adds the
+``rejected_by`` column, counts, times and routes, in the manner of datatrove's pipeline steps.
+
+Three kinds of stage:
+
+* :class:`Stage`: anything per batch — a modifier that rewrites ``text`` (and reports what it
+  removed through ``counters``), an annotator, an extractor.
+* :class:`Filter`: "score, then decide". ``score`` adds columns, which are kept in the output
+  for later analysis; ``decide`` names a reason for each rejected row.
+* :class:`GlobalStage`: needs the whole corpus before deciding (dedup). The runner cuts the
+  pipeline at a global stage: the stages before it run per shard and write their output to a
+  work directory, then the global stage's phases run as lists of independent tasks (which an
+  executor may spread over workers or a cluster), then ``process`` runs per shard like any
+  other stage, using what the phases left in the stage's work directory.
+
+Stages are constructed from keyword parameters (the YAML ``stages:`` list); a stage holds
+nothing heavy until ``setup`` runs, once per worker process, so it pickles cheaply.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .schema import text_bytes
+from .stats import StageStats
+
+STAGES: dict[str, type["Stage"]] = {}
+
+
+def stage_registry() -> dict[str, type["Stage"]]:
+    """All registered stages, importing the built-in ones first (worker processes start empty)."""
+    import corpuskit.stages  # noqa: F401
+
+    return STAGES
+
+
+def register(cls: type["Stage"]) -> type["Stage"]:
+    """Class decorator: make a stage available to pipelines under ``cls.name``."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    if cls.name in STAGES and STAGES[cls.name] is not cls:
+        raise ValueError(f"two stages are named {cls.name!r}")
+    STAGES[cls.name] = cls
+    return cls
+
+
+@dataclass
+class StageResult:
+    kept: pa.Table
+    rejected: pa.Table | None = None  # has a string column ``reason``
+    counters: dict[str, float] = field(default_factory=dict)
+
+
+class Stage:
+    name: ClassVar[str] = ""
+
+    def output_fields(self) -> list[pa.Field]:
+        """Annotation columns this stage adds (declared up front: the run's schema is fixed)."""
+        return []
+
+    def setup(self) -> None:
+        """Load models and other heavy state, once per worker."""
+
+    def process(self, table: pa.Table) -> StageResult:
+        raise NotImplementedError
+
+    def params(self) -> dict[str, Any]:
+        """The parameters this stage was built with (for stats and the run fingerprint)."""
+        return dict(getattr(self, "_params", {}))
+
+
+class Filter(Stage):
+    """Score, then decide. Subclasses implement :meth:`score` and :meth:`decide`."""
+
+    def score(self, table: pa.Table) -> dict[str, pa.Array]:
+        """Annotation columns, one value per row (names and types as in ``output_fields``)."""
+        return {}
+
+    def decide(self, table: pa.Table) -> list[str | None]:
+        """For each row (with the scores added), None to keep it or a reason such as ``length:chars<200``."""
+        raise NotImplementedError
+
+    def process(self, table: pa.Table) -> StageResult:
+        types = {f.name: f.type for f in self.output_fields()}
+        for col, values in self.score(table).items():
+            arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, types.get(col))
+            if col in table.column_names:
+                table = table.set_column(table.column_names.index(col), col, arr)
+            else:
+                table = table.append_column(pa.field(col, arr.type), arr)
+        reasons = self.decide(table)
+        if len(reasons) != table.num_rows:
+            raise RuntimeError(f"stage {self.name!r} decided {len(reasons)} rows of {table.num_rows}")
+        keep = pa.array([r is None for r in reasons], pa.bool_())
+        rejected = table.filter(pc.invert(keep))
+        rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
+        return StageResult(table.filter(keep), rejected)
+
+
+@dataclass
+class Phase:
+    """One step of a global stage: ``plan`` lists independent tasks, ``run`` does one of them.
+
+    Tasks must be picklable and idempotent (a task may run again after a crash); ``run``
+    writes its results under ``ctx.workdir`` atomically.
+    """
+
+    name: str
+    plan: Callable[["GlobalContext"], list[Any]]
+    run: Callable[[Any, "GlobalContext"], None]
+
+
+@dataclass
+class GlobalContext:
+    workdir: str  # this stage's private directory, kept across resumes
+    shards: list[str]  # Parquet files holding the documents that reach this stage
+    seed: int = 0
+
+
+class GlobalStage(Stage):
+    """A stage that sees the whole corpus through phases before it decides per shard."""
+
+    def phases(self) -> list[Phase]:
+        raise NotImplementedError
+
+    def bind(self, ctx: GlobalContext) -> None:
+        """Called in each worker before ``process``: where the phases left their results."""
+        self.ctx = ctx
+
+
+def apply_stage(stage: Stage, table: pa.Table, stats: StageStats) -> tuple[pa.Table, pa.Table | None]:
+    """Run one stage on one batch: time it, count it, check it, label the rejects."""
+    n_in = table.num_rows
+    b_in = text_bytes(table)
+    t0 = time.perf_counter()
+    result = stage.process(table)
+    stats.seconds += time.perf_counter() - t0
+    kept, rejected = result.kept, result.rejected
+    n_rej = 0 if rejected is None else rejected.num_rows
+    if kept.num_rows + n_rej != n_in:
+        raise RuntimeError(f"stage {stage.name!r} returned {kept.num_rows} kept + {n_rej} rejected "
+                           f"documents for {n_in} in")
+    stats.docs_in += n_in
+    stats.docs_kept += kept.num_rows
+    stats.docs_rejected += n_rej
+    stats.bytes_in += b_in
+    stats.bytes_kept += text_bytes(kept)
+    for k, v in result.counters.items():
+        stats.counters[k] = stats.counters.get(k, 0) + v
+    if n_rej:
+        reasons = rejected.column("reason")
+        if reasons.null_count:
+            raise RuntimeError(f"stage {stage.name!r} rejected documents without a reason")
+        stats.add_reasons(reasons.to_pylist())
+        rejected = rejected.append_column("rejected_by", pa.array([stage.name] * n_rej, pa.string()))
+    else:
+        rejected = None
+    return kept, rejected

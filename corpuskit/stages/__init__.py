@@ -1,0 +1,3 @@
+"""Built-in stages. Importing this package registers them (see :func:`corpuskit.stage.register`)."""
+
+from . import length  # noqa: F401
