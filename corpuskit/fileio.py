@@ -24,6 +24,7 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024**3  # 64 GiB per file
 DEFAULT_MAX_RATIO = 1000.0  # decompressed / compressed, checked after the first 64 MiB
 _RATIO_GRACE = 64 * 1024**2
+_READ_CHUNK = 64 * 1024  # small reads, so little is lost when a stream turns out truncated
 
 
 def compression_of(path: str | os.PathLike) -> str | None:
@@ -69,7 +70,7 @@ class BoundedReader(io.RawIOBase):
 
     def readinto(self, b):
         try:
-            data = self._inner.read(len(b))
+            data = self._inner.read(min(len(b), _READ_CHUNK))
         except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
             raise InputError(self._path, f"corrupt or truncated compressed data ({exc})",
                              position=f"decompressed byte {self.decompressed}") from exc

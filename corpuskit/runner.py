@@ -86,7 +86,8 @@ class ShardJob:
     kept_dir: str
     rejected_dir: str
     state_dir: str
-    annotation_fields: list[pa.Field]
+    annotation_fields: list[pa.Field]  # every stage's columns (rejected output, final kept output)
+    kept_fields: list[pa.Field]  # the columns known up to this segment (intermediate kept output)
     out_format: str
     kept_format: str
     max_rows: int
@@ -215,7 +216,7 @@ def _run_shard(job: ShardJob) -> dict:
     prefix = shard_prefix(job.segment, job.task)
     _remove_task_outputs(job.kept_dir, prefix)
     _remove_task_outputs(job.rejected_dir, prefix)
-    kept_w = ShardWriter(job.kept_dir, prefix, kept_schema(job.annotation_fields), fmt=job.kept_format,
+    kept_w = ShardWriter(job.kept_dir, prefix, kept_schema(job.kept_fields), fmt=job.kept_format,
                          max_rows=job.max_rows, max_bytes=job.max_bytes)
     rej_w = ShardWriter(job.rejected_dir, prefix, rejected_schema(job.annotation_fields), fmt=job.out_format,
                         max_rows=job.max_rows, max_bytes=job.max_bytes)
@@ -361,7 +362,7 @@ class Runner:
         specs = self.config.stages
         stages = self.config.build_stages()
         annotation_fields = _annotation_fields(stages)
-        segments = split_segments(specs, stages)
+        segments = self._segments = split_segments(specs, stages)
         markers: dict[int, list[dict]] = {}
         sources: list[dict] = [{"read": shard} for shard in plan["shards"]]
         total_bytes = sum(t["size"] for shard in plan["shards"] for t in shard)
@@ -429,7 +430,10 @@ class Runner:
             jobs.append(ShardJob(
                 segment=seg.index, task=i, source=src, specs=seg.specs, global_ctx=gctx,
                 reader=self.config.reader, kept_dir=kept_dir, rejected_dir=str(self.out / "rejected"),
-                state_dir=str(self.state), annotation_fields=annotation_fields, out_format=out_fmt,
+                state_dir=str(self.state), annotation_fields=annotation_fields,
+                kept_fields=annotation_fields if last else _annotation_fields(
+                    [spec.build() for s in self._segments[: seg.index + 1] for spec in s.specs]),
+                out_format=out_fmt,
                 kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
                 max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
                 batch_docs=self.config.reader.batch_docs))

@@ -18,9 +18,10 @@ from ..charset import decode_html
 from ..errors import InputError
 from ..fileio import compression_of, open_input
 from ..schema import TEXT_HTML, TEXT_PLAIN
-from .base import Doc, ProgressSink, Reader, ReadTask, looks_binary
+from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask, looks_binary
 
 DOCUMENT_RECORDS = {"response", "resource", "conversion"}
+TRUNCATED = "read:truncated-record"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
 
 
@@ -75,10 +76,14 @@ class WarcReader(Reader):
                     self.skipped_records[rtype] = self.skipped_records.get(rtype, 0) + 1
                     continue
                 try:
-                    yield self.record_to_doc(record, f"{task.rel}#{index}")
+                    doc = self.record_to_doc(record, f"{task.rel}#{index}")
                 except (EOFError, OSError, ValueError) as exc:
                     raise InputError(task.path, f"truncated or corrupt record body ({exc})",
                                      position=f"record {index}, byte {raw.tell()}") from exc
+                yield doc
+                if doc.reason == TRUNCATED:
+                    raise InputError(task.path, "the file ends inside a record (truncated download?)",
+                                     position=f"record {index}")
                 progress.update(raw.tell())
         finally:
             if records is not None and records.err_count:
@@ -111,6 +116,8 @@ class WarcReader(Reader):
         body = record.content_stream().read(opts.max_doc_bytes + 1)
         if len(body) > opts.max_doc_bytes:
             return self.too_large(doc_id, len(body), url)
+        if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than Content-Length promised
+            return Doc(doc_id, body[:REJECT_PREVIEW_CHARS].decode("utf-8", "replace"), url, TEXT_HTML, meta, TRUNCATED)
         if not body.strip():
             return Doc(doc_id, "", url, TEXT_HTML, meta, "read:empty")
         media = _media_type(content_type)

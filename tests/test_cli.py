@@ -1,0 +1,45 @@
+"""The command line, driven in-process with click's runner."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from corpuskit import __version__
+from corpuskit.cli import main
+
+from .conftest import write_pipeline
+
+
+def test_help_and_version():
+    runner = CliRunner()
+    assert __version__ in runner.invoke(main, ["--version"]).output
+    for args in (["--help"], ["run", "--help"], ["stats", "--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_run_then_stats(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text("\n".join(json.dumps({"text": "w " * n}) for n in range(1, 30)) + "\n")
+    path = write_pipeline(tmp_path, {"input": {"paths": ["in"]}, "output": "out",
+                                     "stages": [{"length": {"min_words": 10}}]})
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(path), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert "length:words<10" in result.output and "kept 20 documents" in result.output
+    result = runner.invoke(main, ["stats", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "length:words<10" in result.output
+    data = json.loads(runner.invoke(main, ["stats", str(tmp_path / "out"), "--json"]).output)
+    assert data["output"]["kept_docs"] == 20 and data["output"]["rejected_docs"] == 9
+
+
+def test_errors_are_one_line_messages(tmp_path):
+    path = write_pipeline(tmp_path, {"input": {"paths": ["nowhere"]}, "output": "out"})
+    result = CliRunner().invoke(main, ["run", str(path)])
+    assert result.exit_code == 2
+    assert "error:" in result.output and "input.paths[0]: no such file or directory" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["stats", str(tmp_path)])
+    assert result.exit_code == 2 and "has not finished" in result.output

@@ -1,0 +1,69 @@
+"""Pipeline YAML validation: every error names the key and the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.config import load_config, parse_size
+from corpuskit.errors import ConfigError
+
+
+def write(tmp_path, text):
+    (tmp_path / "data.jsonl").write_text('{"text": "x"}\n')
+    p = tmp_path / "p.yaml"
+    p.write_text(text)
+    return p
+
+
+GOOD = """\
+name: ok
+input:
+  paths: [data.jsonl]
+  shard_bytes: 64MiB
+output:
+  path: out
+  max_rows_per_shard: 5000
+stages:
+  - length: {min_chars: 10}
+  - length
+executor:
+  type: local
+  workers: 2
+"""
+
+
+def test_good_config_resolves_paths_against_the_file(tmp_path):
+    cfg = load_config(write(tmp_path, GOOD))
+    assert cfg.inputs == [str(tmp_path / "data.jsonl")]
+    assert cfg.output == str(tmp_path / "out")
+    assert cfg.reader.shard_bytes == 64 * 1024**2
+    assert [(s.name, s.params) for s in cfg.stages] == [("length", {"min_chars": 10}), ("length", {})]
+    assert cfg.executor == {"type": "local", "workers": 2}
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GOOD.replace("  workers: 2", "  workers: 2\n  wrokers: 3"), r"p.yaml:14: executor.wrokers: unknown key"),
+    (GOOD.replace("name: ok", "name: ok\nstagse: []"), r"p.yaml:2: stagse: unknown key"),
+    (GOOD.replace("min_chars: 10", "min_chars: ten"), r"p.yaml:9: stages\[0\].length.min_chars: expected int"),
+    (GOOD.replace("min_chars: 10", "min_char: 10"), r"p.yaml:9: stages\[0\].length.min_char: unknown parameter"),
+    (GOOD.replace("- length\n", "- lenght\n"), r"p.yaml:10: stages\[1\]: unknown stage 'lenght'"),
+    (GOOD.replace("data.jsonl]", "missing.jsonl]"), r"p.yaml:3: input.paths\[0\]: no such file"),
+    (GOOD.replace("shard_bytes: 64MiB", "shard_bytes: lots"), r"p.yaml:4: input.shard_bytes: expected a size"),
+    (GOOD.replace("workers: 2", "workers: 0"), r"p.yaml:13: executor.workers: expected a positive integer"),
+    (GOOD.replace("type: local", "type: spark"), r"p.yaml:12: executor.type: unknown executor"),
+    (GOOD.replace("  path: out\n", ""), r"output.path: expected a directory path"),
+    ("input: [data.jsonl]\n", r"p.yaml:1: pipeline: missing key 'output'"),
+    ("input: [data.jsonl\noutput: out\n", r"p.yaml:2: invalid YAML"),
+    ("input: !!python/object/apply:os.system ['echo hi']\noutput: out\n", r"p.yaml:1: invalid YAML"),
+])
+def test_errors_name_key_and_line(tmp_path, text, expected):
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, text))
+
+
+def test_parse_size():
+    assert parse_size(10) == 10
+    assert parse_size("1.5 GB") == 1_500_000_000
+    assert parse_size("256MiB") == 256 * 1024**2
+    with pytest.raises(ValueError):
+        parse_size("many")
