@@ -43,3 +43,26 @@ def test_errors_are_one_line_messages(tmp_path):
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["stats", str(tmp_path)])
     assert result.exit_code == 2 and "has not finished" in result.output
+
+
+def test_progress_line_shows_rates_and_eta():
+    import io
+
+    from corpuskit.progress import Progress
+
+    stream = io.StringIO()
+    p = Progress(enabled=True, stream=stream, interval=0)
+    p.begin("demo", total_tasks=4, total_bytes=1_000_000)
+    p.start -= 10  # pretend 10 s have passed
+    p.update(5_000, 250_000, tasks_done=1, force=True)
+    line = stream.getvalue()
+    assert "demo  1/4 tasks  5,000 docs" in line
+    assert "500 docs/s" in line and "0.0 MB/s" in line
+    assert "ETA 00:30" in line  # a quarter of the bytes in 10 s: 30 s to go
+    p.finish()
+    assert stream.getvalue().endswith("\n")
+    quiet = io.StringIO()
+    q = Progress(enabled=False, stream=quiet)
+    q.update(1, 1, force=True)
+    q.finish()
+    assert quiet.getvalue() == ""
