@@ -1,0 +1,60 @@
+"""The shipped sample crawl and the quickstart pipeline that runs on it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from corpuskit.config import load_config
+from corpuskit.runner import run_pipeline
+from corpuskit.samplecrawl import generate
+
+from .conftest import ROOT, read_rows
+
+SAMPLE = ROOT / "pipelines" / "sample-crawl"
+
+
+def _content(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def test_sample_crawl_regenerates_identically(tmp_path):
+    generate(tmp_path)
+    shipped = sorted(p.relative_to(SAMPLE) for p in SAMPLE.rglob("*") if p.is_file())
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == shipped
+    for rel in shipped:
+        assert _content(tmp_path / rel) == _content(SAMPLE / rel), rel
+
+
+def test_quickstart_accounts_for_every_sample_document(tmp_path):
+    config = load_config(ROOT / "pipelines" / "quickstart.yaml")
+    config.output = str(tmp_path / "out")
+    config.executor = {"type": "local", "workers": 1}
+    result = run_pipeline(config)
+    rows = read_rows(tmp_path / "out" / "kept") + read_rows(tmp_path / "out" / "rejected")
+    labels = [json.loads(line) for line in (SAMPLE / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(labels) == result.stats["stages"][0]["docs_in"]
+
+    def key(row):
+        meta = json.loads(row["meta"]) if row["meta"] else {}
+        if row["source"].endswith(".warc.gz"):
+            return row["url"]
+        if row["source"].endswith(".jsonl.gz"):
+            return meta["id"]
+        return Path(row["id"]).name
+
+    by_key = {key(r): r for r in rows}
+    assert set(by_key) == {label["id"] for label in labels}
+    for label in labels:
+        row = by_key[label["id"]]
+        if label["category"] in ("http_404", "redirect", "binary"):
+            assert row["rejected_by"] == "read", label
+        if label.get("header_charset") == "gb2312":
+            assert json.loads(row["meta"])["charset"] == "gb18030"
+            assert sum("\u4e00" <= c <= "\u9fff" for c in row["text"]) > 50
+            assert "\ufffd" not in row["text"]
+    reasons = {r["reason"] for r in rows if r.get("reason")}
+    assert {"read:http-status-404", "read:http-status-301", "read:non-text-content"} <= reasons
