@@ -354,6 +354,7 @@ class Runner:
         if stats_file.exists() and not self.force:
             stats = json.loads(stats_file.read_text())
             if stats.get("fingerprint") == self.fingerprint:
+                shutil.rmtree(self.work, ignore_errors=True)  # in case the last run died just before this
                 return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
         t0 = time.time()
         plan = self._plan()

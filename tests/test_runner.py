@@ -154,7 +154,7 @@ def test_resume_after_kill_gives_identical_output(tmp_path):
     state = tmp_path / "out" / "_state"
     kills = 0
     for delay in (0.0, 0.4, 0.9):
-        proc = _run_cli(["run", str(path), "--quiet"])
+        proc = _run_cli(["run", str(path), "--quiet", "--workers", "2"])  # a process pool, killed with it
         deadline = time.time() + 60
         # wait until the run is under way: past start-up, somewhere inside the shards
         while time.time() < deadline and proc.poll() is None:
