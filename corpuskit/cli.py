@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .clean import DEFAULT_LANGUAGES, DEFAULT_MIN_LANGUAGE_SCORE, clean_pipeline, default_stages
 from .errors import CorpuskitError
 from .progress import Progress
 
@@ -39,28 +40,76 @@ def run(pipeline, output, workers, force, quiet, verbose):
     after an interruption continues where it stopped and gives the same output.
     """
     from .config import load_config
-    from .runner import Runner, summary
 
     try:
         config = load_config(pipeline)
         if output is not None:
             config.output = str(output.resolve())
-        progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
-        result = Runner(config, force=force, workers=workers, progress=progress).run()
     except CorpuskitError as exc:
         _fail(exc)
-    except KeyboardInterrupt:
-        click.echo("\ninterrupted: run the same command again to continue", err=True)
-        sys.exit(130)
-    if not quiet:
-        if result.already_complete:
-            click.echo(f"{result.output} is already complete (use --force to run again)", err=True)
-        click.echo(summary(result.stats))
-        out = result.stats["output"]
-        click.echo(f"\nkept {out['kept_docs']:,} documents in {result.output / 'kept'}, "
-                   f"rejected {out['rejected_docs']:,} in {result.output / 'rejected'}")
-    if result.errors:
-        click.echo(f"{len(result.errors)} input error(s); see {result.output / 'stats.json'}", err=True)
+    _run_config(config, force, workers, quiet, verbose)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json.")
+@click.option("--format", "input_format", default="auto", show_default=True,
+              type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text.")
+@click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index).")
+@click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL.")
+@click.option("--html", "text_is_html", is_flag=True, help="JSONL/Parquet text fields hold HTML to extract.")
+@click.option("--lang", "languages", default=",".join(DEFAULT_LANGUAGES), show_default=True,
+              help="Languages to keep, comma-separated ISO codes; 'all' keeps every language.")
+@click.option("--min-lang-score", default=DEFAULT_MIN_LANGUAGE_SCORE, show_default=True, type=click.FloatRange(0, 1),
+              help="Minimum share of the document in its language.")
+@click.option("--include-comments", is_flag=True, help="Keep user comments when extracting HTML.")
+@click.option("--skip", multiple=True, metavar="STAGE", help="Leave a stage out of the default chain (repeatable).")
+@click.option("--stages", "stages_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A YAML file whose 'stages:' list replaces the default chain.")
+@click.option("--output-format", default="parquet", show_default=True,
+              type=click.Choice(["parquet", "jsonl", "jsonl.gz"]))
+@click.option("--print-pipeline", is_flag=True, help="Print the equivalent pipeline file and exit.")
+@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+@click.option("--force", is_flag=True, help="Discard earlier output in OUT and start over.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
+def clean(inputs, output, input_format, text_field, id_field, url_field, text_is_html, languages, min_lang_score,
+          include_comments, skip, stages_file, output_format, print_pipeline, workers, force, quiet, verbose):
+    """Extract, identify the language of, and filter the documents in INPUTS (files, directories, globs).
+
+    The default chain: extract (HTML only) -> language -> gopher_repetition -> gopher_quality -> c4 ->
+    fineweb. Every rejected document is written to OUT/rejected with the stage and the reason.
+    """
+    import yaml
+
+    from .config import load_yaml, parse_config
+
+    langs = None if languages.strip().lower() == "all" else [x.strip() for x in languages.split(",") if x.strip()]
+    if stages_file is not None:
+        data, _ = load_yaml(stages_file.read_text(encoding="utf-8"), str(stages_file))
+        stages = data.get("stages") if isinstance(data, dict) else data
+        if not isinstance(stages, list):
+            _fail(CorpuskitError(f"{stages_file}: expected a 'stages:' list"))
+    else:
+        stages = default_stages(langs, min_lang_score, include_comments, list(skip))
+    input_options = {"format": input_format, "text_field": text_field, "id_field": id_field, "url_field": url_field}
+    if text_is_html:
+        input_options["content_type"] = "text/html"
+    doc = clean_pipeline([str(Path(p).absolute()) if not any(c in p for c in "*?[") else p for p in inputs],
+                         str(output.absolute()), stages=stages, input_options=input_options,
+                         output_format=output_format, workers=workers)
+    if print_pipeline:
+        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        return
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    try:
+        data, lines = load_yaml(text, "<corpuskit clean>")
+        config = parse_config(data, lines, filename="<corpuskit clean>", base_dir=".")
+    except CorpuskitError as exc:
+        _fail(exc)
+    _run_config(config, force, workers, quiet, verbose)
 
 
 @main.command()

@@ -1,0 +1,40 @@
+"""``corpuskit clean``: the default cleaning chain, as a pipeline configuration.
+
+The chain is the FineWeb recipe adapted for English and Chinese: main-text extraction for
+HTML, language ID, then Gopher repetition, Gopher quality, C4 and FineWeb heuristics (all
+CJK-aware). ``clean`` builds the same configuration a pipeline file would, validated by the same
+code, so ``--print-pipeline`` gives a file that ``corpuskit run`` reproduces exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LANGUAGES = ["en", "zh"]
+DEFAULT_MIN_LANGUAGE_SCORE = 0.65  # datatrove's LanguageFilter default
+HEURISTIC_STAGES = ["gopher_repetition", "gopher_quality", "c4", "fineweb"]
+
+
+def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
+                   min_language_score: float = DEFAULT_MIN_LANGUAGE_SCORE,
+                   include_comments: bool = False, skip: list[str] | None = None) -> list[dict[str, Any]]:
+    """The default chain as a ``stages:`` list (stage name -> parameters)."""
+    skip = set(skip or [])
+    stages: list[dict[str, Any]] = [
+        {"extract": {"include_comments": include_comments}},
+        {"language": {"keep": list(languages) if languages else None, "min_score": min_language_score}},
+    ]
+    stages += [{name: {}} for name in HEURISTIC_STAGES]
+    return [s for s in stages if next(iter(s)) not in skip]
+
+
+def clean_pipeline(inputs: list[str], output: str, *, stages: list[dict[str, Any]], input_options: dict,
+                   output_format: str = "parquet", workers: int | None = None, name: str = "clean") -> dict:
+    """A pipeline document (the YAML structure) for ``corpuskit clean``."""
+    return {
+        "name": name,
+        "input": {"paths": list(inputs), **input_options},
+        "output": {"path": output, "format": output_format},
+        "stages": stages,
+        "executor": {"type": "local", "workers": workers},
+    }
