@@ -25,6 +25,30 @@ def main():
     """corpuskit: from raw web crawl to a trained language model, in English and Chinese."""
 
 
+def _run_config(config, force, workers, quiet, verbose):
+    """Run a validated configuration, print the summary; the common end of ``run`` and ``clean``."""
+    from .runner import Runner, summary
+
+    try:
+        progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
+        result = Runner(config, force=force, workers=workers, progress=progress).run()
+    except CorpuskitError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: run the same command again to continue", err=True)
+        sys.exit(130)
+    if not quiet:
+        if result.already_complete:
+            click.echo(f"{result.output} is already complete (use --force to run again)", err=True)
+        click.echo(summary(result.stats))
+        out = result.stats["output"]
+        click.echo(f"\nkept {out['kept_docs']:,} documents in {result.output / 'kept'}, "
+                   f"rejected {out['rejected_docs']:,} in {result.output / 'rejected'}")
+    if result.errors:
+        click.echo(f"{len(result.errors)} input error(s); see {result.output / 'stats.json'}", err=True)
+    return result
+
+
 @main.command()
 @click.argument("pipeline", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
