@@ -304,6 +304,8 @@ class Runner:
     # -- state ----------------------------------------------------------------------------
     def _prepare_output(self) -> None:
         owned = ["kept", "rejected", STATE_DIR, WORK_DIR, "stats.json"]
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._lock()
         if self.force:
             for name in owned:
                 p = self.out / name
@@ -322,8 +324,23 @@ class Runner:
             raise OutputError(f"{self.out} holds output that is not from this pipeline; "
                               "use --force to replace it, or choose another output directory")
         self.state.mkdir(parents=True, exist_ok=True)
+        for directory in (self.state, self.out / "kept", self.out / "rejected"):
+            # temporary files of an interrupted run (this run holds the lock: nobody else writes here)
+            for tmp in directory.glob(".*.tmp") if directory.is_dir() else []:
+                tmp.unlink(missing_ok=True)
         write_text_atomic(run_file, json.dumps({"fingerprint": self.fingerprint, "version": __version__,
                                                 "config": self.config.describe()}, indent=2, default=str))
+
+    def _lock(self) -> None:
+        """Hold an exclusive lock on the output directory for the whole run (released when the process ends)."""
+        import fcntl
+
+        self._lock_file = open(self.out / ".corpuskit.lock", "w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock_file.close()
+            raise OutputError(f"another corpuskit run is writing to {self.out}") from None
 
     def _plan(self) -> dict:
         plan_file = self.state / "plan.json"
@@ -355,6 +372,7 @@ class Runner:
             stats = json.loads(stats_file.read_text())
             if stats.get("fingerprint") == self.fingerprint:
                 shutil.rmtree(self.work, ignore_errors=True)  # in case the last run died just before this
+                self._lock_file.close()
                 return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
         t0 = time.time()
         plan = self._plan()
@@ -379,6 +397,7 @@ class Runner:
                 total_bytes = 0
         finally:
             self.executor.close()
+            self._lock_file.close()
         stats = self._merge(markers, segments, plan, t0)
         write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))
         if self.work.exists():

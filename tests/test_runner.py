@@ -259,3 +259,15 @@ def test_reader_on_real_warc_through_runner(tmp_path):
     assert read["counters"]["warc_records_skipped:request"] >= 17
     kept = read_rows(tmp_path / "out" / "kept")
     assert any("亚洲" in r["text"] for r in kept)
+
+
+def test_two_runs_cannot_write_one_output(tmp_path):
+    import fcntl
+
+    corpus = make_corpus(tmp_path / "corpus", files=1)
+    (tmp_path / "out").mkdir()
+    with open(tmp_path / "out" / ".corpuskit.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="another corpuskit run"):
+            run_pipeline(load_config(write_pipeline(tmp_path, basic_config(tmp_path, corpus))))
+    run_pipeline(load_config(write_pipeline(tmp_path, basic_config(tmp_path, corpus))))
