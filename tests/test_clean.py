@@ -1,0 +1,67 @@
+"""`corpuskit clean`: the default chain on the shipped sample crawl, judged against its labels."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from corpuskit.cli import main
+
+from .conftest import ROOT, read_rows, read_stats
+
+SAMPLE = ROOT / "pipelines" / "sample-crawl"
+INPUTS = [str(SAMPLE / "crawl.warc.gz"), str(SAMPLE / "comments.jsonl.gz"), str(SAMPLE / "pages")]
+
+
+def _labels():
+    return {json.loads(line)["id"]: json.loads(line)
+            for line in (SAMPLE / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
+
+
+def _label_key(row):
+    meta = json.loads(row["meta"]) if row["meta"] else {}
+    if row["source"].endswith(".warc.gz"):
+        return row["url"]
+    if row["source"].endswith(".jsonl.gz"):
+        return meta["id"]
+    return Path(row["id"]).name
+
+
+def test_clean_default_chain_on_sample_crawl(tmp_path):
+    result = CliRunner().invoke(main, ["clean", *INPUTS, "-o", str(tmp_path / "out"), "-w", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    labels = _labels()
+    kept = Counter(labels[_label_key(r)]["category"] for r in read_rows(tmp_path / "out" / "kept"))
+    rejected = read_rows(tmp_path / "out" / "rejected")
+    rejected_cats = Counter(labels[_label_key(r)]["category"] for r in rejected)
+    assert kept["good"] == 120  # every well-written article, English and Chinese, survives
+    assert kept["exact_dup"] + kept["near_dup"] == 30  # duplicates are for the dedup stage
+    assert rejected_cats["other_lang"] == 10 and rejected_cats["junk"] == 33 and rejected_cats["boilerplate"] == 15
+    assert kept["spam"] <= 6  # most spam goes; keyword-stuffed prose is left to the classifiers
+    stats = read_stats(tmp_path / "out")
+    names = [s["name"] for s in stats["stages"]]
+    assert names == ["read", "extract", "language", "gopher_repetition", "gopher_quality", "c4", "fineweb"]
+    for s in stats["stages"][:-1]:
+        assert s["docs_rejected"] > 0, s["name"]  # every kind of rule has something to remove
+    kept_rows = read_rows(tmp_path / "out" / "kept")
+    assert all(r["content_type"] == "text/plain" and r["language"] in ("en", "zh") for r in kept_rows)
+    assert {r["zh_script"] for r in kept_rows if r["language"] == "zh"} >= {"hans", "hant"}
+    c4 = next(s for s in stats["stages"] if s["name"] == "c4")
+    assert c4["counters"]["chars_removed"] > 0
+
+
+def test_print_pipeline_reproduces_clean(tmp_path):
+    runner = CliRunner()
+    args = [*INPUTS, "--lang", "zh", "--skip", "c4"]
+    text = runner.invoke(main, ["clean", *args, "-o", str(tmp_path / "a"), "--print-pipeline"]).output
+    assert "c4" not in text and "- zh" in text
+    (tmp_path / "p.yaml").write_text(text.replace(str(tmp_path / "a"), str(tmp_path / "b")), encoding="utf-8")
+    assert runner.invoke(main, ["clean", *args, "-o", str(tmp_path / "a"), "-w", "1", "-q"]).exit_code == 0
+    assert runner.invoke(main, ["run", str(tmp_path / "p.yaml"), "-w", "1", "-q"]).exit_code == 0
+    ids = [sorted(r["id"] for r in read_rows(tmp_path / d / "kept")) for d in ("a", "b")]
+    assert ids[0] == ids[1] and len(ids[0]) > 50
+    languages = {r["language"] for r in read_rows(tmp_path / "a" / "kept")}
+    assert languages == {"zh"}
