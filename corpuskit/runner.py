@@ -112,6 +112,14 @@ def _stages_for(job: ShardJob) -> list[Stage]:
     return _STAGE_CACHE[key]
 
 
+def release_stages() -> None:
+    """Close the stages this process set up (the in-process executor runs shards here)."""
+    while _STAGE_CACHE:
+        _, stages = _STAGE_CACHE.popitem()
+        for stage in stages:
+            stage.close()
+
+
 def shard_prefix(segment: int, task: int) -> str:
     return f"part-s{segment:02d}-t{task:06d}"
 
@@ -397,6 +405,7 @@ class Runner:
                 total_bytes = 0
         finally:
             self.executor.close()
+            release_stages()
             self._lock_file.close()
         stats = self._merge(markers, segments, plan, t0)
         write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))

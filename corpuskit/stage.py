@@ -72,6 +72,9 @@ class Stage:
     def process(self, table: pa.Table) -> StageResult:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what ``setup`` acquired (child processes, files); called when a worker is done."""
+
     def params(self) -> dict[str, Any]:
         """The parameters this stage was built with (for stats and the run fingerprint)."""
         return dict(getattr(self, "_params", {}))
