@@ -44,8 +44,10 @@ def test_clean_default_chain_on_sample_crawl(tmp_path):
     stats = read_stats(tmp_path / "out")
     names = [s["name"] for s in stats["stages"]]
     assert names == ["read", "extract", "language", "gopher_repetition", "gopher_quality", "c4", "fineweb"]
-    for s in stats["stages"][:-1]:
+    for s in stats["stages"]:
         assert s["docs_rejected"] > 0, s["name"]  # every kind of rule has something to remove
+    assert rejected_cats["fineweb_only"] == 4
+    assert {r["rejected_by"] for r in rejected if labels[_label_key(r)]["category"] == "fineweb_only"} == {"fineweb"}
     kept_rows = read_rows(tmp_path / "out" / "kept")
     assert all(r["content_type"] == "text/plain" and r["language"] in ("en", "zh") for r in kept_rows)
     assert {r["zh_script"] for r in kept_rows if r["language"] == "zh"} >= {"hans", "hant"}

@@ -3,9 +3,9 @@
 The quickstart pipeline needs an input that exercises every stage: main-text extraction
 (articles wrapped in nav/sidebar/footer/cookie/comment chrome), charset handling (GBK pages
 declared as gb2312, meta-only charsets, windows-1252), language ID (a few French, German,
-Spanish and Japanese pages), quality filters (boilerplate-only pages, SEO spam, short junk),
-a toxicity filter (hostile forum comments next to civil ones) and near-duplicate removal
-(mirrored copies and lightly edited copies of real articles).
+Spanish and Japanese pages), quality filters (boilerplate-only pages, SEO spam, short junk,
+pages only FineWeb's line rules catch), a toxicity filter (hostile forum comments next to civil
+ones) and near-duplicate removal (mirrored copies and lightly edited copies of real articles).
 
 ``generate(out_dir, seed)`` writes::
 
@@ -1023,6 +1023,24 @@ def build(seed: int = 0) -> list[Doc]:
                   created=t0.strftime("%Y-%m-%dT%H:%M:%SZ"))
         jsonl.append(label(doc))
 
+    # ---- pages only FineWeb's line rules reject, appended at the end of the crawl with their own
+    # RNG, so that adding them left every earlier page, id and position unchanged
+    frng = random.Random(f"samplecrawl-fineweb-{seed}")
+    for j, page in enumerate(content_misc.FINEWEB_ONLY):
+        site = SITES[page["site"]]
+        when = datetime(2024, 5, 20, tzinfo=timezone.utc) + timedelta(
+            days=frng.randint(0, 12), hours=frng.randint(6, 21), minutes=frng.randint(0, 59))
+        n = 900000 + frng.randint(0, 9999) * 10 + j
+        url = site.base + site.path.format(y=when.year, m=when.month, d=when.day, n=n,
+                                           slug=_slug(page["title"]))
+        html = render_article(site, page["title"], page["lines"],
+                              _ctx(url, page["lang"], when, arts, frng, site.lang))
+        doc = Doc(url, "warc", "fineweb_only", page["lang"], html, server=site.server,
+                  main_text=_main_text(page["title"], page["lines"]),
+                  headers=[("Last-Modified", format_datetime(when, usegmt=True))])
+        _apply_charset(doc, site.charset)
+        warc.append(label(doc, kind=page["kind"], script="Hans" if page["lang"] == "zh" else None))
+
     html_docs.sort(key=lambda d: d.id)
     ids = [d.id for d in warc + jsonl + html_docs]
     assert len(ids) == len(set(ids)), "document ids must be unique"
@@ -1118,6 +1136,8 @@ _CATEGORY_NOTES = {
     "good": "well-formed articles (300+ words / 400+ characters) inside realistic site chrome",
     "boilerplate": "pages that are all navigation, forms, link lists or soft-404 text",
     "spam": "keyword-stuffed SEO pages (gambling, loans, pills, replicas, invoices, part-time jobs)",
+    "fineweb_only": "well-punctuated pages that pass Gopher and C4 but fail FineWeb: Q&A lists of short lines, "
+                    "notices that repeat one stock sentence",
     "exact_dup": "an article's main text, byte-identical, on a mirror/aggregator site",
     "near_dup": "an article with 2-3 small edits (dateline, synonyms, +/- a sentence, truncation, "
                 "half-width punctuation)",
