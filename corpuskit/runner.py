@@ -505,8 +505,10 @@ class Runner:
             raise CorpuskitError(f"kept output holds {kept_docs} documents but the last stage kept "
                                  f"{stage_lists[-1].docs_kept}")
         total_in = stage_lists[0].docs_in if stage_lists else 0
-        if total_in != kept_docs + rejected_docs:
-            raise CorpuskitError(f"{total_in} documents read but {kept_docs} kept + {rejected_docs} rejected written")
+        added = sum(s.docs_added for s in stage_lists)
+        if total_in + added != kept_docs + rejected_docs:
+            raise CorpuskitError(f"{total_in} documents read and {added} added, but {kept_docs} kept + "
+                                 f"{rejected_docs} rejected written")
         return {
             "pipeline": self.config.name, "corpuskit_version": __version__, "fingerprint": self.fingerprint,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

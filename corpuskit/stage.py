@@ -57,6 +57,7 @@ class StageResult:
     kept: pa.Table
     rejected: pa.Table | None = None  # has a string column ``reason``
     counters: dict[str, float] = field(default_factory=dict)
+    added: int = 0  # documents the stage created (copies made by up-sampling)
 
 
 class Stage:
@@ -148,12 +149,13 @@ def apply_stage(stage: Stage, table: pa.Table, stats: StageStats) -> tuple[pa.Ta
     stats.seconds += time.perf_counter() - t0
     kept, rejected = result.kept, result.rejected
     n_rej = 0 if rejected is None else rejected.num_rows
-    if kept.num_rows + n_rej != n_in:
+    if kept.num_rows + n_rej != n_in + result.added:
         raise RuntimeError(f"stage {stage.name!r} returned {kept.num_rows} kept + {n_rej} rejected "
-                           f"documents for {n_in} in")
+                           f"documents for {n_in} in and {result.added} added")
     stats.docs_in += n_in
     stats.docs_kept += kept.num_rows
     stats.docs_rejected += n_rej
+    stats.docs_added += result.added
     stats.bytes_in += b_in
     stats.bytes_kept += text_bytes(kept)
     for k, v in result.counters.items():

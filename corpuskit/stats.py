@@ -2,7 +2,8 @@
 
 Each stage's stats hold documents in / kept / rejected (per reason), text bytes in and kept,
 seconds spent, and free-form counters a stage reports (e.g. characters removed by a line
-filter). The invariant ``docs_in == docs_kept + docs_rejected`` is checked for every stage,
+filter). The invariant ``docs_in (+ docs_added) == docs_kept + docs_rejected`` is checked for every stage
+(only an up-sampling stage adds documents: copies of the best ones),
 and so is the chain: a stage receives exactly what the stage before it kept.
 """
 
@@ -17,6 +18,7 @@ class StageStats:
     docs_in: int = 0
     docs_kept: int = 0
     docs_rejected: int = 0
+    docs_added: int = 0  # copies a stage added (up-sampling): in + added == kept + rejected
     bytes_in: int = 0
     bytes_kept: int = 0
     seconds: float = 0.0
@@ -33,6 +35,7 @@ class StageStats:
         self.docs_in += other.docs_in
         self.docs_kept += other.docs_kept
         self.docs_rejected += other.docs_rejected
+        self.docs_added += other.docs_added
         self.bytes_in += other.bytes_in
         self.bytes_kept += other.bytes_kept
         self.seconds += other.seconds
@@ -44,7 +47,7 @@ class StageStats:
     def to_dict(self) -> dict:
         return {
             "name": self.name, "docs_in": self.docs_in, "docs_kept": self.docs_kept,
-            "docs_rejected": self.docs_rejected, "bytes_in": self.bytes_in, "bytes_kept": self.bytes_kept,
+            "docs_rejected": self.docs_rejected, "docs_added": self.docs_added, "bytes_in": self.bytes_in, "bytes_kept": self.bytes_kept,
             "seconds": round(self.seconds, 6),
             "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
             "counters": dict(sorted(self.counters.items())),
@@ -53,7 +56,7 @@ class StageStats:
     @classmethod
     def from_dict(cls, d: dict) -> "StageStats":
         return cls(name=d["name"], docs_in=d["docs_in"], docs_kept=d["docs_kept"],
-                   docs_rejected=d["docs_rejected"], bytes_in=d["bytes_in"], bytes_kept=d["bytes_kept"],
+                   docs_rejected=d["docs_rejected"], docs_added=d.get("docs_added", 0), bytes_in=d["bytes_in"], bytes_kept=d["bytes_kept"],
                    seconds=d["seconds"], rejected_by_reason=dict(d["rejected_by_reason"]),
                    counters=dict(d["counters"]))
 
@@ -66,9 +69,9 @@ def check_conservation(stages: list[StageStats]) -> None:
     """Raise if any stage's counts do not add up, or a stage did not receive its predecessor's kept docs."""
     previous = None
     for s in stages:
-        if s.docs_in != s.docs_kept + s.docs_rejected:
-            raise ConservationError(f"stage {s.name!r}: in={s.docs_in} != kept={s.docs_kept} + "
-                                    f"rejected={s.docs_rejected}")
+        if s.docs_in + s.docs_added != s.docs_kept + s.docs_rejected:
+            raise ConservationError(f"stage {s.name!r}: in={s.docs_in} + added={s.docs_added} != "
+                                    f"kept={s.docs_kept} + rejected={s.docs_rejected}")
         if sum(s.rejected_by_reason.values()) != s.docs_rejected:
             raise ConservationError(f"stage {s.name!r}: rejected={s.docs_rejected} but reasons add up to "
                                     f"{sum(s.rejected_by_reason.values())}")

@@ -1,0 +1,228 @@
+"""Toxic-content filtering: a fastText toxicity model, block lists, and a URL/domain block list.
+
+Signals, each kept as a column so a run can be re-thresholded later:
+
+* ``toxicity_score``: P(toxic) from the shipped (or given) fastText model for the document's
+  language (``language`` column from the language stage; ``en`` and ``zh`` models ship with
+  corpuskit; other languages get no model score);
+* ``toxicity_blocklist_hits``: matches of the LDNOOBW block lists — whole words and phrases for
+  English, substrings for Chinese (which has no spaces), after masking an allow-list of ordinary
+  words that contain a listed string (``处女作``) and ignoring listed strings that are mostly
+  innocent (``性``, ``成人``, ``刚度``); see ``corpuskit/data/blocklists/zh_allow.txt``;
+* the URL's host against ``blocked_domains`` (suffix match: ``example.com`` blocks ``a.example.com``).
+
+Two modes. ``drop`` rejects the document (``toxicity:blocked-domain``, ``toxicity:model>0.8``, or
+``toxicity:blocklist``: at least ``blocklist_min_hits`` hits and at least ``blocklist_min_density``
+hits per 1,000 words — measured on real text, Chinese porn-spam pages from Common Crawl have 7.5 and
+20.5, chapters of the PRC criminal law at most 4.8 and of 红楼梦 at most 2.0 after the allow-list). ``lines`` removes only the offending lines
+(model score above the threshold, or a block-list hit), as Dolma does, records the characters and
+lines removed in the counters, and rejects the document only if nothing is left
+(``toxicity:all-lines-removed``).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+
+from ..stage import Stage, StageResult, register
+from ..text import word_count
+
+MODEL_LANGUAGES = ("en", "zh")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _read_list(name: str) -> list[str]:
+    path = importlib.resources.files("corpuskit") / "data" / "blocklists" / name
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+class BlockList:
+    """Counts block-list hits: whole words for space-separated text, substrings for Chinese."""
+
+    def __init__(self, en: list[str], zh: list[str], zh_ignore: set[str], zh_allow: list[str]):
+        words = sorted({w for w in en}, key=len, reverse=True)
+        self._en = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])") if words else None
+        zh = sorted({w for w in zh if w not in zh_ignore}, key=len, reverse=True)
+        self._zh = re.compile("|".join(re.escape(w) for w in zh)) if zh else None
+        allow = sorted(set(zh_allow), key=len, reverse=True)
+        self._allow = re.compile("|".join(re.escape(w) for w in allow)) if allow else None
+
+    @classmethod
+    def default(cls) -> "BlockList":
+        ignore, allow = set(), []
+        for line in _read_list("zh_allow.txt"):
+            kind, _, word = line.partition(" ")
+            (ignore.add if kind == "ignore" else allow.append)(word.strip())
+        return cls(_read_list("en.txt"), _read_list("zh.txt"), ignore, allow)
+
+    def hits(self, text: str) -> list[str]:
+        text = _normalise(text)
+        found = self._en.findall(text) if self._en else []
+        if self._zh is not None and _CJK.search(text):
+            masked = self._allow.sub(lambda m: "\x00" * len(m.group()), text) if self._allow else text
+            found += self._zh.findall(masked)
+        return found
+
+
+def host_blocked(url: str | None, blocked: set[str]) -> bool:
+    if not url or not blocked:
+        return False
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in blocked for i in range(len(parts)))
+
+
+@register
+class ToxicityFilter(Stage):
+    """Drop toxic documents, or remove their toxic lines (``mode: lines``)."""
+
+    name = "toxicity"
+
+    def __init__(self, mode: str = "drop", threshold: float | None = None, blocklist: bool = True,
+                 blocklist_min_hits: int = 3, blocklist_min_density: float = 6.0, models: dict[str, str] | None = None,
+                 blocked_domains: list[str] | None = None, blocked_domains_file: str | None = None,
+                 min_line_chars: int = 0):
+        if mode not in ("drop", "lines"):
+            raise ValueError(f"mode must be 'drop' or 'lines', got {mode!r}")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within [0, 1], got {threshold}")
+        if blocklist_min_hits < 1:
+            raise ValueError("blocklist_min_hits must be at least 1")
+        self.mode = mode
+        self.threshold = threshold  # None: each model's own threshold from its model card
+        self.use_blocklist = blocklist
+        self.blocklist_min_hits = blocklist_min_hits
+        self.blocklist_min_density = blocklist_min_density
+        self.model_paths = dict(models) if models else None
+        domains = {d.strip().lower().lstrip(".") for d in (blocked_domains or []) if d.strip()}
+        if blocked_domains_file:
+            with open(blocked_domains_file, encoding="utf-8") as fh:
+                domains |= {line.strip().lower().lstrip(".") for line in fh
+                            if line.strip() and not line.startswith("#")}
+        self.blocked_domains = domains
+        self.min_line_chars = min_line_chars
+        self._models = None
+        self._blocklist = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_models"] = state["_blocklist"] = None
+        return state
+
+    def output_fields(self):
+        return [pa.field("toxicity_score", pa.float32()), pa.field("toxicity_blocklist_hits", pa.int32())]
+
+    def setup(self):
+        if self._models is None:
+            from ..classifier import TextClassifier
+            from ..models import default_model_path
+
+            paths = self.model_paths or {lang: default_model_path("toxicity", lang) for lang in MODEL_LANGUAGES}
+            self._models = {lang: TextClassifier.load(path) for lang, path in paths.items()}
+        if self._blocklist is None and self.use_blocklist:
+            self._blocklist = BlockList.default()
+
+    def _threshold(self, lang: str) -> float:
+        return self.threshold if self.threshold is not None else float(self._models[lang].threshold)
+
+    def _model_lang(self, text: str, lang: str | None) -> str | None:
+        if lang in self._models:
+            return lang
+        if lang is None:  # no language stage ran: decide by script
+            return "zh" if "zh" in self._models and _CJK.search(text[:2000]) else ("en" if "en" in self._models else None)
+        return None
+
+    def _scores(self, texts: list[str], langs: list[str | None]) -> list[float | None]:
+        scores: list[float | None] = [None] * len(texts)
+        by_lang: dict[str, list[int]] = {}
+        for i, (t, lang) in enumerate(zip(texts, langs)):
+            if lang is not None:
+                by_lang.setdefault(lang, []).append(i)
+        for lang, idx in by_lang.items():
+            probs = self._models[lang].predict_proba([texts[i] for i in idx], lang=lang)
+            for i, p in zip(idx, probs):
+                scores[i] = float(p)
+        return scores
+
+    def process(self, table: pa.Table) -> StageResult:
+        self.setup()
+        texts = [t or "" for t in table.column("text").to_pylist()]
+        langs_in = table.column("language").to_pylist() if "language" in table.column_names else [None] * len(texts)
+        langs = [self._model_lang(t, lang) for t, lang in zip(texts, langs_in)]
+        urls = table.column("url").to_pylist() if "url" in table.column_names else [None] * len(texts)
+        scores = self._scores(texts, langs)
+        hits = [len(self._blocklist.hits(t)) if self._blocklist else 0 for t in texts]
+        counters: dict[str, float] = {}
+        reasons: list[str | None] = []
+        new_texts = list(texts)
+        for i, (text, lang, score, n_hits, url) in enumerate(zip(texts, langs, scores, hits, urls)):
+            if host_blocked(url, self.blocked_domains):
+                reasons.append("toxicity:blocked-domain")
+                continue
+            if self.mode == "drop":
+                if score is not None and score > self._threshold(lang):
+                    reasons.append(f"toxicity:model>{self._threshold(lang):g}")
+                elif n_hits >= self.blocklist_min_hits and \
+                        1000.0 * n_hits / max(word_count(text), 1) >= self.blocklist_min_density:
+                    reasons.append("toxicity:blocklist")
+                else:
+                    reasons.append(None)
+                continue
+            kept_text = self._remove_lines(text, lang, counters)
+            if kept_text.strip():
+                new_texts[i] = kept_text
+                reasons.append(None)
+            else:
+                reasons.append("toxicity:all-lines-removed")
+        table = _with_columns(table, {
+            "text": pa.array(new_texts, pa.string()),
+            "toxicity_score": pa.array(scores, pa.float32()),
+            "toxicity_blocklist_hits": pa.array(hits, pa.int32()),
+        })
+        keep = pa.array([r is None for r in reasons])
+        rejected = table.filter(pa.compute.invert(keep))
+        rejected = _with_columns(rejected, {"text": pa.array([texts[i] for i, r in enumerate(reasons) if r], pa.string())})
+        rejected = rejected.append_column("reason", pa.array([r for r in reasons if r], pa.string()))
+        return StageResult(table.filter(keep), rejected, counters)
+
+    def _remove_lines(self, text: str, lang: str | None, counters: dict) -> str:
+        lines = text.split("\n")
+        candidates = [i for i, line in enumerate(lines) if len(line.strip()) > self.min_line_chars]
+        scores = self._scores([lines[i] for i in candidates], [lang] * len(candidates)) if lang else []
+        drop = set()
+        for i, score in zip(candidates, scores or [None] * len(candidates)):
+            if score is not None and score > self._threshold(lang):
+                drop.add(i)
+                counters["lines_removed:model"] = counters.get("lines_removed:model", 0) + 1
+        if self._blocklist:
+            for i in candidates:
+                if i not in drop and self._blocklist.hits(lines[i]):
+                    drop.add(i)
+                    counters["lines_removed:blocklist"] = counters.get("lines_removed:blocklist", 0) + 1
+        if drop:
+            counters["docs_modified"] = counters.get("docs_modified", 0) + 1
+            counters["chars_removed"] = counters.get("chars_removed", 0) + sum(len(lines[i]) + 1 for i in drop)
+        counters["chars_in"] = counters.get("chars_in", 0) + len(text)
+        return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+def _with_columns(table: pa.Table, columns: dict[str, pa.Array]) -> pa.Table:
+    for name, values in columns.items():
+        if name in table.column_names:
+            table = table.set_column(table.column_names.index(name), name, values)
+        else:
+            table = table.append_column(name, values)
+    return table
