@@ -57,6 +57,16 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def with_columns(table: pa.Table, columns: dict[str, pa.Array]) -> pa.Table:
+    """``table`` with each named column replaced, or appended when it is new."""
+    for name, values in columns.items():
+        if name in table.column_names:
+            table = table.set_column(table.column_names.index(name), name, values)
+        else:
+            table = table.append_column(pa.field(name, values.type), values)
+    return table
+
+
 def text_bytes(table: pa.Table) -> int:
     """UTF-8 bytes of the ``text`` column (what stats call bytes)."""
     if table.num_rows == 0:

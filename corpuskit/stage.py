@@ -29,7 +29,7 @@ from typing import Any, Callable, ClassVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import text_bytes
+from .schema import text_bytes, with_columns
 from .stats import StageStats
 
 STAGES: dict[str, type["Stage"]] = {}
@@ -94,12 +94,9 @@ class Filter(Stage):
 
     def process(self, table: pa.Table) -> StageResult:
         types = {f.name: f.type for f in self.output_fields()}
-        for col, values in self.score(table).items():
-            arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, types.get(col))
-            if col in table.column_names:
-                table = table.set_column(table.column_names.index(col), col, arr)
-            else:
-                table = table.append_column(pa.field(col, arr.type), arr)
+        table = with_columns(table, {
+            col: values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, types.get(col))
+            for col, values in self.score(table).items()})
         reasons = self.decide(table)
         if len(reasons) != table.num_rows:
             raise RuntimeError(f"stage {self.name!r} decided {len(reasons)} rows of {table.num_rows}")

@@ -43,3 +43,13 @@ def comparable_stats(stats: dict) -> dict:
     keep = {k: v for k, v in stats.items() if k not in ("finished", "wall_seconds")}
     keep["stages"] = [{k: v for k, v in s.items() if k != "seconds"} for s in stats["stages"]]
     return keep
+
+
+def sample_label_key(row: dict) -> str:
+    """The key of a sample-crawl document in labels.jsonl: URL (WARC), the JSON id (JSONL), file name (HTML)."""
+    meta = json.loads(row["meta"]) if row["meta"] else {}
+    if row["source"].endswith(".warc.gz"):
+        return row["url"]
+    if row["source"].endswith(".jsonl.gz"):
+        return meta["id"]
+    return Path(row["id"]).name

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from corpuskit.cli import main
 
-from .conftest import ROOT, read_rows, read_stats
+from .conftest import ROOT, read_rows, read_stats, sample_label_key
 
 SAMPLE = ROOT / "pipelines" / "sample-crawl"
 INPUTS = [str(SAMPLE / "crawl.warc.gz"), str(SAMPLE / "comments.jsonl.gz"), str(SAMPLE / "pages")]
@@ -21,22 +20,13 @@ def _labels():
             for line in (SAMPLE / "labels.jsonl").read_text(encoding="utf-8").splitlines()}
 
 
-def _label_key(row):
-    meta = json.loads(row["meta"]) if row["meta"] else {}
-    if row["source"].endswith(".warc.gz"):
-        return row["url"]
-    if row["source"].endswith(".jsonl.gz"):
-        return meta["id"]
-    return Path(row["id"]).name
-
-
 def test_clean_default_chain_on_sample_crawl(tmp_path):
     result = CliRunner().invoke(main, ["clean", *INPUTS, "-o", str(tmp_path / "out"), "-w", "1", "-q"])
     assert result.exit_code == 0, result.output
     labels = _labels()
-    kept = Counter(labels[_label_key(r)]["category"] for r in read_rows(tmp_path / "out" / "kept"))
+    kept = Counter(labels[sample_label_key(r)]["category"] for r in read_rows(tmp_path / "out" / "kept"))
     rejected = read_rows(tmp_path / "out" / "rejected")
-    rejected_cats = Counter(labels[_label_key(r)]["category"] for r in rejected)
+    rejected_cats = Counter(labels[sample_label_key(r)]["category"] for r in rejected)
     assert kept["good"] == 120  # every well-written article, English and Chinese, survives
     assert kept["exact_dup"] + kept["near_dup"] == 30  # duplicates are for the dedup stage
     assert rejected_cats["other_lang"] == 10 and rejected_cats["junk"] == 33 and rejected_cats["boilerplate"] == 15
@@ -47,7 +37,7 @@ def test_clean_default_chain_on_sample_crawl(tmp_path):
     for s in stats["stages"]:
         assert s["docs_rejected"] > 0, s["name"]  # every kind of rule has something to remove
     assert rejected_cats["fineweb_only"] == 4
-    assert {r["rejected_by"] for r in rejected if labels[_label_key(r)]["category"] == "fineweb_only"} == {"fineweb"}
+    assert {r["rejected_by"] for r in rejected if labels[sample_label_key(r)]["category"] == "fineweb_only"} == {"fineweb"}
     kept_rows = read_rows(tmp_path / "out" / "kept")
     assert all(r["content_type"] == "text/plain" and r["language"] in ("en", "zh") for r in kept_rows)
     assert {r["zh_script"] for r in kept_rows if r["language"] == "zh"} >= {"hans", "hant"}

@@ -10,7 +10,7 @@ from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.samplecrawl import generate
 
-from .conftest import ROOT, read_rows
+from .conftest import ROOT, read_rows, sample_label_key
 
 SAMPLE = ROOT / "pipelines" / "sample-crawl"
 
@@ -38,15 +38,7 @@ def test_quickstart_accounts_for_every_sample_document(tmp_path):
     labels = [json.loads(line) for line in (SAMPLE / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(labels) == result.stats["stages"][0]["docs_in"]
 
-    def key(row):
-        meta = json.loads(row["meta"]) if row["meta"] else {}
-        if row["source"].endswith(".warc.gz"):
-            return row["url"]
-        if row["source"].endswith(".jsonl.gz"):
-            return meta["id"]
-        return Path(row["id"]).name
-
-    by_key = {key(r): r for r in rows}
+    by_key = {sample_label_key(r): r for r in rows}
     assert set(by_key) == {label["id"] for label in labels}
     for label in labels:
         row = by_key[label["id"]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 
 from corpuskit.config import load_config
 from corpuskit.errors import OutputError
-from corpuskit.runner import Runner, run_pipeline
-from corpuskit.stage import STAGES, Filter, GlobalStage, Phase, register
+from corpuskit.runner import run_pipeline
+from corpuskit.stage import STAGES, GlobalStage, Phase, register
 
 from .conftest import comparable_stats, read_rows, read_stats, shared, write_pipeline
 

@@ -48,7 +48,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..schema import TEXT_HTML, TEXT_PLAIN
+from ..schema import TEXT_HTML, TEXT_PLAIN, with_columns
 from ..stage import Stage, StageResult, register
 
 REASON_NO_TEXT = "extract:no-text"
@@ -639,10 +639,10 @@ class ExtractStage(Stage):
                     ctypes[i] = TEXT_PLAIN
                     for key, value in res[2].items():
                         meta_cols[key][i] = value
-        table = _set_column(table, "text", pa.array(texts, pa.string()))
-        table = _set_column(table, "content_type", pa.array(ctypes, pa.string()))
+        table = with_columns(table, {"text": pa.array(texts, pa.string()),
+                                     "content_type": pa.array(ctypes, pa.string())})
         for key in META_FIELDS:
-            table = _set_column(table, key, pa.array(meta_cols[key], pa.string()))
+            table = with_columns(table, {key: pa.array(meta_cols[key], pa.string())})
         keep = pa.array([r is None for r in reasons], pa.bool_())
         rejected = table.filter(pc.invert(keep))
         rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
@@ -654,9 +654,3 @@ def _too_short(text: str, n: int) -> bool:
     if len(text) < n:
         return True
     return len("".join(text[: 64 * n].split())) < n and len("".join(text.split())) < n
-
-
-def _set_column(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
-    if name in table.column_names:
-        return table.set_column(table.column_names.index(name), name, values)
-    return table.append_column(pa.field(name, values.type), values)

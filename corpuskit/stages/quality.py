@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..schema import with_columns
 from ..stage import Filter, GlobalStage, Phase, StageResult, register
 
 MODEL_LANGUAGES = ("en", "zh")
@@ -167,9 +168,7 @@ class QualityPercentile(_QualityScorer, GlobalStage):
     def process(self, table):
         cutoff = json.loads(Path(self.ctx.workdir, "cutoff.json").read_text())["cutoff"]
         scores = self.quality_scores(table)
-        table = table.append_column("quality_score", pa.array(scores, pa.float32())) \
-            if "quality_score" not in table.column_names else \
-            table.set_column(table.column_names.index("quality_score"), "quality_score", pa.array(scores, pa.float32()))
+        table = with_columns(table, {"quality_score": pa.array(scores, pa.float32())})
         keep = pa.array([s is None or s >= cutoff for s in scores])
         rejected = table.filter(pa.compute.invert(keep))
         rejected = rejected.append_column(

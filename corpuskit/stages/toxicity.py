@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from ..schema import with_columns
 from ..stage import Stage, StageResult, register
 from ..text import word_count
 
@@ -187,14 +188,14 @@ class ToxicityFilter(Stage):
                 reasons.append(None)
             else:
                 reasons.append("toxicity:all-lines-removed")
-        table = _with_columns(table, {
+        table = with_columns(table, {
             "text": pa.array(new_texts, pa.string()),
             "toxicity_score": pa.array(scores, pa.float32()),
             "toxicity_blocklist_hits": pa.array(hits, pa.int32()),
         })
         keep = pa.array([r is None for r in reasons])
         rejected = table.filter(pa.compute.invert(keep))
-        rejected = _with_columns(rejected, {"text": pa.array([texts[i] for i, r in enumerate(reasons) if r], pa.string())})
+        rejected = with_columns(rejected, {"text": pa.array([texts[i] for i, r in enumerate(reasons) if r], pa.string())})
         rejected = rejected.append_column("reason", pa.array([r for r in reasons if r], pa.string()))
         return StageResult(table.filter(keep), rejected, counters)
 
@@ -217,12 +218,3 @@ class ToxicityFilter(Stage):
             counters["chars_removed"] = counters.get("chars_removed", 0) + sum(len(lines[i]) + 1 for i in drop)
         counters["chars_in"] = counters.get("chars_in", 0) + len(text)
         return "\n".join(line for i, line in enumerate(lines) if i not in drop)
-
-
-def _with_columns(table: pa.Table, columns: dict[str, pa.Array]) -> pa.Table:
-    for name, values in columns.items():
-        if name in table.column_names:
-            table = table.set_column(table.column_names.index(name), name, values)
-        else:
-            table = table.append_column(name, values)
-    return table
