@@ -1,8 +1,8 @@
 """``corpuskit clean``: the default cleaning chain, as a pipeline configuration.
 
 The chain is the FineWeb recipe adapted for English and Chinese: main-text extraction for
-HTML, language ID, then Gopher repetition, Gopher quality, C4 and FineWeb heuristics (all
-CJK-aware). ``clean`` builds the same configuration a pipeline file would, validated by the same
+HTML, language ID, the toxicity model and block lists, then Gopher repetition, Gopher quality,
+C4 and FineWeb heuristics (all CJK-aware), then the quality classifier at its model-card threshold. ``clean`` builds the same configuration a pipeline file would, validated by the same
 code, so ``--print-pipeline`` gives a file that ``corpuskit run`` reproduces exactly.
 """
 
@@ -24,7 +24,9 @@ def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
         {"extract": {"include_comments": include_comments}},
         {"language": {"keep": list(languages) if languages else None, "min_score": min_language_score}},
     ]
+    stages.append({"toxicity": {}})
     stages += [{name: {}} for name in HEURISTIC_STAGES]
+    stages.append({"quality": {}})
     return [s for s in stages if next(iter(s)) not in skip]
 
 

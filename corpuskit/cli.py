@@ -103,8 +103,8 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
           include_comments, skip, stages_file, output_format, print_pipeline, workers, force, quiet, verbose):
     """Extract, identify the language of, and filter the documents in INPUTS (files, directories, globs).
 
-    The default chain: extract (HTML only) -> language -> gopher_repetition -> gopher_quality -> c4 ->
-    fineweb. Every rejected document is written to OUT/rejected with the stage and the reason.
+    The default chain: extract (HTML only) -> language -> toxicity -> gopher_repetition -> gopher_quality ->
+    c4 -> fineweb -> quality. Every rejected document is written to OUT/rejected with the stage and the reason.
     """
     import yaml
 
@@ -159,6 +159,10 @@ def stats(out, as_json):
     for err in data.get("errors", []):
         click.echo(f"error: {err['file']}: {err['error']}", err=True)
 
+
+from .cli_classifier import train_classifier_command  # noqa: E402
+
+main.add_command(train_classifier_command)
 
 if __name__ == "__main__":
     main()

@@ -30,10 +30,14 @@ def test_clean_default_chain_on_sample_crawl(tmp_path):
     assert kept["good"] == 120  # every well-written article, English and Chinese, survives
     assert kept["exact_dup"] + kept["near_dup"] == 30  # duplicates are for the dedup stage
     assert rejected_cats["other_lang"] == 10 and rejected_cats["junk"] == 33 and rejected_cats["boilerplate"] == 15
-    assert kept["spam"] <= 6  # most spam goes; keyword-stuffed prose is left to the classifiers
+    assert kept["spam"] <= 2  # the heuristics take most spam, the quality model most of the rest
+    assert kept["offensive"] == 0 and kept["comment"] == 0  # comments are short: toxicity or Gopher
     stats = read_stats(tmp_path / "out")
     names = [s["name"] for s in stats["stages"]]
-    assert names == ["read", "extract", "language", "gopher_repetition", "gopher_quality", "c4", "fineweb"]
+    assert names == ["read", "extract", "language", "toxicity", "gopher_repetition", "gopher_quality", "c4",
+                     "fineweb", "quality"]
+    toxic = Counter(labels[sample_label_key(r)]["category"] for r in rejected if r["rejected_by"] == "toxicity")
+    assert toxic["offensive"] >= 25 and toxic["comment"] <= 4  # most insults, few civil comments
     for s in stats["stages"]:
         assert s["docs_rejected"] > 0, s["name"]  # every kind of rule has something to remove
     assert rejected_cats["fineweb_only"] == 4

@@ -124,7 +124,7 @@ class QualityFilter(_QualityScorer, Filter):
             else:
                 lang = (langs[i] if langs else None) or ("zh" if _CJK.search((texts[i] or "")[:2000]) else "en")
                 t = self.threshold if self.threshold is not None else self.default_threshold(lang)
-                reasons.append(None if score >= t else f"quality:score<{t:g}")
+                reasons.append(None if score >= t else f"quality:score<{t:.3g}")
         return reasons
 
 

@@ -175,7 +175,7 @@ class ToxicityFilter(Stage):
                 continue
             if self.mode == "drop":
                 if score is not None and score > self._threshold(lang):
-                    reasons.append(f"toxicity:model>{self._threshold(lang):g}")
+                    reasons.append(f"toxicity:model>{self._threshold(lang):.3g}")
                 elif n_hits >= self.blocklist_min_hits and \
                         1000.0 * n_hits / max(word_count(text), 1) >= self.blocklist_min_density:
                     reasons.append("toxicity:blocklist")
