@@ -148,3 +148,31 @@ def test_upsample_adds_copies_with_unique_ids_and_conserves():
     check_conservation([stats])
     with pytest.raises(ValueError, match="no column"):
         Upsample().process(pa.table({"id": ["a"], "text": ["x"]}))
+
+
+def test_quality_percentile_keeps_the_top_fraction_of_the_corpus(tmp_path):
+    """The global stage with the shipped models, through the runner: the cut-off is corpus-wide."""
+    import json
+
+    from corpuskit.config import load_config
+    from corpuskit.runner import run_pipeline
+
+    from .conftest import read_rows, write_pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    good = ("The committee reviewed the annual budget and agreed to fund two new libraries, "
+            "after a long discussion about maintenance costs and opening hours. ")
+    spam = "cheap pills buy now best price click here free bonus casino "
+    for f in range(3):  # three shards, so the cut-off must combine them
+        docs = [{"text": (good * (1 + i % 3)) if i % 2 else spam * (1 + i % 4)} for i in range(40)]
+        (corpus / f"f{f}.jsonl").write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    cfg = {"input": {"paths": [str(corpus)], "shard_bytes": 1}, "output": str(tmp_path / "out"),
+           "stages": [{"quality_percentile": {"keep_fraction": 0.25}}], "executor": {"workers": 1}}
+    result = run_pipeline(load_config(write_pipeline(tmp_path, cfg)))
+    stage = result.stats["stages"][1]
+    assert stage["name"] == "quality_percentile" and stage["docs_in"] == 120
+    assert 25 <= stage["docs_kept"] <= 60  # ties at the cut-off keep a little more than 30
+    kept = read_rows(tmp_path / "out" / "kept")
+    assert all("committee" in r["text"] for r in kept)
+    assert set(stage["rejected_by_reason"]) == {"quality:below-top-0.25"}
