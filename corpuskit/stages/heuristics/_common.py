@@ -6,6 +6,7 @@ from typing import Sequence
 
 import pyarrow as pa
 
+from ...stage import Filter
 from ...text import CJK_LANGUAGES, DEFAULT_CJK_MIN_SHARE, cjk_share, is_cjk_language
 
 #: Column shared by the four heuristic stages: whether the document was judged with the CJK rules.
@@ -59,10 +60,29 @@ def find_duplicates(items: Sequence[str]) -> tuple[int, int]:
     return n_dup, chars
 
 
+class MeasuredFilter(Filter):
+    """A heuristic filter in two halves: ``measure(text, cjk)`` gives one document's scores (one per
+    declared column, the CJK flag last), ``reason(*decision_columns)`` the first rule a row fails."""
+
+    decision_columns: tuple[str, ...] = ()
+
+    def score(self, table):
+        texts = texts_of(table)
+        flags = cjk_flags(table, texts, self.language_field, self.cjk_languages, self.cjk_min_share)
+        fields = self.output_fields()
+        rows = [self.measure(t, f) for t, f in zip(texts, flags)]
+        cols = list(zip(*rows)) if rows else [[] for _ in range(len(fields) - 1)]
+        return {f.name: pa.array(col, f.type) for f, col in zip(fields, cols + [flags])}
+
+    def decide(self, table):
+        cols = [table.column(c).to_pylist() for c in self.decision_columns]
+        return [self.reason(*row) for row in zip(*cols)]
+
+
 def fmt(x: float) -> str:
     """A threshold as it appears in a reason string: 0.1, 50, 0.67."""
     return f"{x:g}"
 
 
 __all__ = ["CJK_COLUMN", "CJK_FIELD", "CJK_LANGUAGES", "CJK_TERMINAL_PUNCT", "DEFAULT_CJK_MIN_SHARE",
-           "TABLE_CELL_END", "TERMINAL_PUNCT", "cjk_flags", "find_duplicates", "fmt", "non_blank_lines", "texts_of"]
+           "TABLE_CELL_END", "TERMINAL_PUNCT", "MeasuredFilter", "cjk_flags", "find_duplicates", "fmt", "non_blank_lines", "texts_of"]

@@ -9,10 +9,10 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...stage import Filter, StageResult, register
+from ...stage import StageResult, register
 from ...text import CJK_RANGES, word_count
 from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, CJK_TERMINAL_PUNCT, DEFAULT_CJK_MIN_SHARE,
-                      TABLE_CELL_END as _TABLE_CELL_END, TERMINAL_PUNCT, cjk_flags, texts_of)
+                      MeasuredFilter, TABLE_CELL_END as _TABLE_CELL_END, TERMINAL_PUNCT, cjk_flags, texts_of)
 
 #: datatrove's POLICY_SUBSTRINGS (from TFDS c4_utils); in CJK documents also the same notices in
 #: Chinese, Japanese and Korean (:data:`POLICY_SUBSTRINGS_CJK`).
@@ -34,7 +34,7 @@ RULES = ("too_long_word", "no_terminal_punct", "too_few_words", "javascript", "p
 
 
 @register
-class C4Filter(Filter):
+class C4Filter(MeasuredFilter):
     """C4's rules (defaults from C4 / datatrove; ``*_cjk`` values and ``min_words`` see docs/heuristics.md).
     Line removal (counted per rule in the stage's counters, over the documents it keeps):
     lines with a word longer than ``max_word_length`` (for CJK: a run of non-CJK characters), lines that
@@ -182,10 +182,6 @@ class C4Filter(Filter):
 
     def score(self, table):
         return self._run(table)[0]
-
-    def decide(self, table):
-        cols = [table.column(c).to_pylist() for c in self.decision_columns]
-        return [self.reason(*row) for row in zip(*cols)]
 
     def reason(self, sentences, n_words, lorem, curly, cjk) -> str | None:
         """The first rule this row fails, or None."""

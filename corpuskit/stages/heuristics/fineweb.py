@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ...stage import Filter, register
+from ...stage import register
 from ...text import token_counts
 from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, CJK_TERMINAL_PUNCT, DEFAULT_CJK_MIN_SHARE,
-                      TABLE_CELL_END as _TABLE_CELL_END, TERMINAL_PUNCT, cjk_flags, find_duplicates, fmt,
-                      non_blank_lines, texts_of)
+                      MeasuredFilter, TABLE_CELL_END as _TABLE_CELL_END, TERMINAL_PUNCT, find_duplicates, fmt,
+                      non_blank_lines)
 
 
 @register
-class FineWebFilter(Filter):
+class FineWebFilter(MeasuredFilter):
     """FineWeb's rules, in datatrove's order and with its comparisons. Reasons:
 
     * ``fineweb:line_punct_ratio<=0.12``: share of lines ending in terminal punctuation (``. ? ! " ' ” ’``;
@@ -77,17 +77,6 @@ class FineWebFilter(Filter):
         n_tokens = token_counts(text)[0]
         newline = (n - 1) / n_tokens if n_tokens else 0.0
         return punct, short_ratio, dup, newline
-
-    def score(self, table):
-        texts = texts_of(table)
-        flags = cjk_flags(table, texts, self.language_field, self.cjk_languages, self.cjk_min_share)
-        rows = [self.measure(t, f) for t, f in zip(texts, flags)]
-        cols = list(zip(*rows)) if rows else [[] for _ in range(4)]
-        return {f.name: pa.array(col, f.type) for f, col in zip(self.output_fields(), cols + [flags])}
-
-    def decide(self, table):
-        cols = [table.column(c).to_pylist() for c in self.decision_columns]
-        return [self.reason(*row) for row in zip(*cols)]
 
     def reason(self, punct, short, dup, newline, cjk) -> str | None:
         """The first rule this row fails, or None."""

@@ -15,10 +15,10 @@ import re
 import numpy as np
 import pyarrow as pa
 
-from ...stage import Filter, register
+from ...stage import register
 from ...text import token_counts, word_arrays, words
-from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, DEFAULT_CJK_MIN_SHARE, cjk_flags, find_duplicates,
-                      fmt, non_blank_lines, texts_of)
+from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, DEFAULT_CJK_MIN_SHARE, MeasuredFilter, find_duplicates,
+                      fmt, non_blank_lines)
 from ._ngrams import NgramIndex
 
 #: Gopher's stop words (the paper's list; datatrove's STOP_WORDS).
@@ -60,7 +60,7 @@ def _check_ratio(name: str, value: float | None) -> None:
 
 
 @register
-class GopherQualityFilter(Filter):
+class GopherQualityFilter(MeasuredFilter):
     """Gopher's document quality rules (Rae et al. 2021, appendix A; defaults from the paper as in
     datatrove's ``GopherQualityFilter``; ``*_cjk`` values calibrated on Chinese, see docs/heuristics.md).
     Reasons ``gopher:<rule><op><threshold>``:
@@ -171,17 +171,6 @@ class GopherQualityFilter(Filter):
         return (n_words, mean_len, hashes / n_tokens if n_tokens else 0.0,
                 ellipses / n_tokens if n_tokens else 0.0, bullet_lines, ellipsis_lines, alpha, stops)
 
-    def score(self, table):
-        texts = texts_of(table)
-        flags = cjk_flags(table, texts, self.language_field, self.cjk_languages, self.cjk_min_share)
-        rows = [self.measure(t, f) for t, f in zip(texts, flags)]
-        cols = list(zip(*rows)) if rows else [[] for _ in range(8)]
-        return {f.name: pa.array(col, f.type) for f, col in zip(self.output_fields(), cols + [flags])}
-
-    def decide(self, table):
-        cols = [table.column(c).to_pylist() for c in self.decision_columns]
-        return [self.reason(*row) for row in zip(*cols)]
-
     def reason(self, n_words, mean_len, hash_r, ell_r, bullet, ell_lines, alpha, stops, cjk) -> str | None:
         """The first rule this row fails, or None."""
         return next(self.failures(n_words, mean_len, hash_r, ell_r, bullet, ell_lines, alpha, stops, cjk), None)
@@ -224,7 +213,7 @@ _PARAGRAPHS = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*")
 
 
 @register
-class GopherRepetitionFilter(Filter):
+class GopherRepetitionFilter(MeasuredFilter):
     """Gopher's repetition rules (Rae et al. 2021, table A1, as datatrove's ``GopherRepetitionFilter``;
     ``*_cjk`` values calibrated on Chinese, see docs/heuristics.md). Reasons ``gopher_rep:<rule>><threshold>``:
 
@@ -308,17 +297,6 @@ class GopherRepetitionFilter(Filter):
         dup = {f"n{n}": chars / n_chars for n, chars in index.duplicate_ngram_chars(self.dup_ns).items()}
         return (n_dup_lines / len(lines) if lines else 0.0, n_dup_para / len(paragraphs) if paragraphs else 0.0,
                 line_chars / n_chars, para_chars / n_chars, top, dup)
-
-    def score(self, table):
-        texts = texts_of(table)
-        flags = cjk_flags(table, texts, self.language_field, self.cjk_languages, self.cjk_min_share)
-        rows = [self.measure(t, f) for t, f in zip(texts, flags)]
-        cols = list(zip(*rows)) if rows else [[] for _ in range(6)]
-        return {f.name: pa.array(col, f.type) for f, col in zip(self.output_fields(), cols + [flags])}
-
-    def decide(self, table):
-        cols = [table.column(c).to_pylist() for c in self.decision_columns]
-        return [self.reason(*row) for row in zip(*cols)]
 
     def reason(self, line, para, line_chars, para_chars, top, dup, cjk) -> str | None:
         """The first rule this row fails, or None."""
