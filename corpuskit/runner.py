@@ -221,6 +221,8 @@ def run_shard(job: ShardJob) -> dict:
 
 def _run_shard(job: ShardJob) -> dict:
     stages = _stages_for(job)
+    if job.global_ctx is not None:
+        stages[0].begin_shard(job.task)  # segment k > 0: task i reads ctx.shards[i]
     prefix = shard_prefix(job.segment, job.task)
     _remove_task_outputs(job.kept_dir, prefix)
     _remove_task_outputs(job.rejected_dir, prefix)

@@ -135,6 +135,12 @@ class GlobalStage(Stage):
     def bind(self, ctx: GlobalContext) -> None:
         """Called in each worker before ``process``: where the phases left their results."""
         self.ctx = ctx
+        self.shard = None
+
+    def begin_shard(self, index: int) -> None:
+        """Called before the batches of shard ``ctx.shards[index]`` go through ``process``, so a stage can
+        load only that shard's decisions (bounded memory)."""
+        self.shard = index
 
 
 def apply_stage(stage: Stage, table: pa.Table, stats: StageStats) -> tuple[pa.Table, pa.Table | None]:

@@ -1,3 +1,3 @@
 """Built-in stages. Importing this package registers them (see :func:`corpuskit.stage.register`)."""
 
-from . import extract, heuristics, language, length, quality, toxicity, upsample  # noqa: F401
+from . import exact_dedup, extract, heuristics, language, length, quality, toxicity, upsample  # noqa: F401
