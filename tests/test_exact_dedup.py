@@ -75,3 +75,48 @@ def test_sample_crawl_mirrors_are_found_after_extraction(tmp_path):
     cats = sorted(labels[sample_label_key(r)]["category"] for r in dups)
     assert cats.count("exact_dup") == 10
     assert all(labels[sample_label_key(r)]["dup_of"] for r in dups if labels[sample_label_key(r)]["category"] == "exact_dup")
+
+
+def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import comparable_stats, read_stats
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in range(6):
+        rows = [{"text": f"document {i % 700} about topic {i % 13} " * (1 + i % 5)} for i in range(3000)]
+        (corpus / f"f{f}.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+
+    def config(name):
+        return {"name": "dedup", "input": {"paths": [str(corpus)], "shard_bytes": 100_000}, "output": str(tmp_path / name),
+                "stages": [{"length": {"min_words": 3}}, {"exact_dedup": {"buckets": 8}}, {"length": {"max_chars": 300}}],
+                "executor": {"workers": 2}}
+
+    run_pipeline(load_config(write_pipeline(tmp_path, config("ref"), "ref.yaml")))
+    path = write_pipeline(tmp_path, config("out"), "out.yaml")
+    work = tmp_path / "out" / "_work"
+    state = tmp_path / "out" / "_state"
+    triggers = [lambda: any(work.glob("global-00/phase-hash-*.done")),
+                lambda: any(work.glob("global-00/phase-group-*.done")),
+                lambda: any(state.glob("s01-t*.json"))]
+    kills = 0
+    for trigger in triggers:
+        proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None and not trigger():
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    assert kills >= 1
+    final = subprocess.run([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"], capture_output=True)
+    assert final.returncode == 0, final.stderr.decode()
+    for part in ("kept", "rejected"):
+        assert read_rows(tmp_path / "out" / part) == read_rows(tmp_path / "ref" / part)
+    assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "ref"))
