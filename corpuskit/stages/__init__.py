@@ -1,3 +1,4 @@
 """Built-in stages. Importing this package registers them (see :func:`corpuskit.stage.register`)."""
 
-from . import exact_dedup, extract, heuristics, language, length, quality, toxicity, upsample  # noqa: F401
+from . import (exact_dedup, extract, heuristics, language, length, minhash_dedup, quality, toxicity,  # noqa: F401
+               upsample)
