@@ -19,27 +19,17 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..dedup.minhash import normalize_for_dedup
-from ..schema import with_columns
-from ..stage import GlobalStage, Phase, StageResult, register
-
-POLICIES = ("first", "longest", "quality", "random")
-
-
-def _write(table: pa.Table, path: Path) -> None:
-    """Atomic: a task that dies half-way leaves no file that looks finished."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+from ..stage import Phase, register
+from ._duplicates import POLICIES, DuplicateStage, write_atomic
 
 
 @register
-class ExactDedup(GlobalStage):
+class ExactDedup(DuplicateStage):
     name = "exact_dedup"
+    reject_reason = "exact-duplicate"
 
     def __init__(self, on: str = "text", policy: str = "first", seed: int = 0, buckets: int = 16):
         if on not in ("text", "url"):
@@ -48,11 +38,7 @@ class ExactDedup(GlobalStage):
             raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
         if not 1 <= buckets <= 256:
             raise ValueError("buckets must be within 1..256")
-        self.on, self.policy, self.seed, self.buckets = on, policy, seed, buckets
-        self._dups: dict[str, tuple[str, str]] | None = None
-
-    def output_fields(self):
-        return [pa.field("duplicate_of", pa.string()), pa.field("cluster_id", pa.string())]
+        self.on, self.policy, self.policy_seed, self.buckets = on, policy, seed, buckets
 
     def phases(self):
         return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard),
@@ -65,19 +51,6 @@ class ExactDedup(GlobalStage):
             return None  # nothing to compare: never a duplicate
         return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def _rank(self, table: pa.Table) -> list[float]:
-        n = table.num_rows
-        if self.policy == "first":
-            return [0.0] * n
-        if self.policy == "longest":
-            return [-float(x or 0) for x in pc.utf8_length(table.column("text")).to_pylist()]
-        if self.policy == "quality":
-            if "quality_score" not in table.column_names:
-                raise ValueError("exact_dedup policy 'quality' needs a quality_score column (a quality stage before it)")
-            return [-(x if x is not None else -1.0) for x in table.column("quality_score").to_pylist()]
-        return [int.from_bytes(hashlib.blake2b(f"{self.seed}\x00{i}".encode(), digest_size=8).digest(), "big") / 2**64
-                for i in table.column("id").to_pylist()]
-
     def _hash_shard(self, shard: int, ctx) -> None:
         names = pq.read_schema(ctx.shards[shard]).names
         cols = [c for c in ("id", "text", "url", "quality_score") if c in names]
@@ -85,7 +58,7 @@ class ExactDedup(GlobalStage):
         texts = table.column("text").to_pylist()
         urls = table.column("url").to_pylist() if "url" in names else [None] * len(texts)
         keys = [self._key(t, u) for t, u in zip(texts, urls)]
-        ranks = self._rank(table)
+        ranks = self.policy_ranks(table).tolist()
         ids = table.column("id").to_pylist()
         by_bucket: dict[int, list[int]] = {}
         for row, key in enumerate(keys):
@@ -93,7 +66,7 @@ class ExactDedup(GlobalStage):
                 by_bucket.setdefault(key[0] % self.buckets, []).append(row)
         for b in range(self.buckets):
             rows = by_bucket.get(b, [])
-            _write(pa.table({"key": pa.array([keys[r] for r in rows], pa.binary(16)),
+            write_atomic(pa.table({"key": pa.array([keys[r] for r in rows], pa.binary(16)),
                              "id": pa.array([ids[r] for r in rows], pa.string()),
                              "rank": pa.array([ranks[r] for r in rows], pa.float64()),
                              "shard": pa.array([shard] * len(rows), pa.int32()),
@@ -123,27 +96,8 @@ class ExactDedup(GlobalStage):
                 dup_of.append(keeper_id)
                 clusters.append(keys[i].hex())
         for s in range(len(ctx.shards)):
-            dup_ids, dup_of, clusters = per_shard.get(s, ([], [], []))
-            _write(pa.table({"id": pa.array(dup_ids, pa.string()), "duplicate_of": pa.array(dup_of, pa.string()),
-                             "cluster_id": pa.array(clusters, pa.string())}),
-                   Path(ctx.workdir, "dups", f"s{s:06d}", f"b{bucket:03d}.parquet"))
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}", f"b{bucket:03d}.parquet"),
+                                  *per_shard.get(s, ([], [], [])))
 
-    # -- per shard --------------------------------------------------------------------------------
-    def begin_shard(self, index: int) -> None:
-        super().begin_shard(index)
-        self._dups = {}
-        for b in range(self.buckets):
-            t = pq.read_table(Path(self.ctx.workdir, "dups", f"s{index:06d}", f"b{b:03d}.parquet"))
-            for i, d, c in zip(t.column("id").to_pylist(), t.column("duplicate_of").to_pylist(),
-                               t.column("cluster_id").to_pylist()):
-                self._dups[i] = (d, c)
-
-    def process(self, table: pa.Table) -> StageResult:
-        ids = table.column("id").to_pylist()
-        hits = [self._dups.get(i) for i in ids]
-        table = with_columns(table, {"duplicate_of": pa.array([h[0] if h else None for h in hits], pa.string()),
-                                     "cluster_id": pa.array([h[1] if h else None for h in hits], pa.string())})
-        keep = pa.array([h is None for h in hits])
-        rejected = table.filter(pc.invert(keep))
-        rejected = rejected.append_column("reason", pa.array(["exact-duplicate"] * rejected.num_rows, pa.string()))
-        return StageResult(table.filter(keep), rejected)
+    def duplicate_files(self, shard: int) -> list[Path]:
+        return [Path(self.ctx.workdir, "dups", f"s{shard:06d}", f"b{b:03d}.parquet") for b in range(self.buckets)]

@@ -18,19 +18,16 @@ verified by Jaccard yet.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..dedup.minhash import MinHasher, optimal_param
-from ..schema import with_columns
-from ..stage import GlobalStage, Phase, StageResult, register
-from .exact_dedup import POLICIES, _write
+from ..stage import Phase, register
+from ._duplicates import POLICIES, DuplicateStage, write_atomic
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -50,8 +47,9 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 @register
-class MinHashDedup(GlobalStage):
+class MinHashDedup(DuplicateStage):
     name = "minhash_dedup"
+    reject_reason = "near-duplicate"
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, ngram: int = 5, seed: int = 1,
                  bands: int | None = None, rows: int | None = None, policy: str = "first", policy_seed: int = 0):
@@ -67,10 +65,6 @@ class MinHashDedup(GlobalStage):
             raise ValueError(f"bands × rows = {bands} × {rows} does not fit in num_perm = {num_perm}")
         self.threshold, self.num_perm, self.ngram, self.seed = threshold, num_perm, ngram, seed
         self.bands, self.rows, self.policy, self.policy_seed = bands, rows, policy, policy_seed
-        self._dups: dict[str, tuple[str, str]] = {}
-
-    def output_fields(self):
-        return [pa.field("duplicate_of", pa.string()), pa.field("cluster_id", pa.string())]
 
     def phases(self):
         return [Phase("signature", lambda ctx: list(range(len(ctx.shards))), self._signature_shard),
@@ -78,20 +72,6 @@ class MinHashDedup(GlobalStage):
                 Phase("cluster", lambda ctx: [0], self._cluster)]
 
     # -- phase 1: signatures -> band keys -------------------------------------------------------
-    def _rank(self, table: pa.Table) -> np.ndarray:
-        n = table.num_rows
-        if self.policy == "first":
-            return np.zeros(n)
-        if self.policy == "longest":
-            return -pc.utf8_length(table.column("text")).to_numpy(zero_copy_only=False).astype(np.float64)
-        if self.policy == "quality":
-            if "quality_score" not in table.column_names:
-                raise ValueError("minhash_dedup policy 'quality' needs a quality_score column")
-            return -np.nan_to_num(pc.fill_null(table.column("quality_score"), -1.0).to_numpy(
-                zero_copy_only=False).astype(np.float64), nan=-1.0)
-        return np.array([int.from_bytes(hashlib.blake2b(f"{self.policy_seed}\x00{i}".encode(), digest_size=8)
-                                        .digest(), "big") / 2**64 for i in table.column("id").to_pylist()])
-
     def _signature_shard(self, shard: int, ctx) -> None:
         names = pq.read_schema(ctx.shards[shard]).names
         table = pq.read_table(ctx.shards[shard], columns=[c for c in ("id", "text", "quality_score") if c in names])
@@ -99,10 +79,10 @@ class MinHashDedup(GlobalStage):
         sigs = hasher.signatures([t or "" for t in table.column("text").to_pylist()])
         keys = band_keys(sigs, self.bands, self.rows)
         empty = hasher.is_empty(sigs) if len(sigs) else np.zeros(0, dtype=bool)
-        cols = {"id": table.column("id"), "rank": pa.array(self._rank(table), pa.float64()),
+        cols = {"id": table.column("id"), "rank": pa.array(self.policy_ranks(table), pa.float64()),
                 "empty": pa.array(empty, pa.bool_())}
         cols.update({f"b{j}": pa.array(keys[:, j], pa.uint64()) for j in range(self.bands)})
-        _write(pa.table(cols), Path(ctx.workdir, "sig", f"s{shard:06d}.parquet"))
+        write_atomic(pa.table(cols), Path(ctx.workdir, "sig", f"s{shard:06d}.parquet"))
 
     # -- phase 2: candidate edges per band --------------------------------------------------------
     def _band(self, band: int, ctx) -> None:
@@ -119,7 +99,7 @@ class MinHashDedup(GlobalStage):
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
         group_first = np.repeat(idx[starts], np.diff(np.r_[starts, len(key)])) if len(key) else idx
         edge = idx != group_first
-        _write(pa.table({"src": pa.array(idx[edge], pa.int64()), "dst": pa.array(group_first[edge], pa.int64())}),
+        write_atomic(pa.table({"src": pa.array(idx[edge], pa.int64()), "dst": pa.array(group_first[edge], pa.int64())}),
                Path(ctx.workdir, "edges", f"band{band:04d}.parquet"))
 
     # -- phase 3: clusters and keepers ------------------------------------------------------------
@@ -167,25 +147,10 @@ class MinHashDedup(GlobalStage):
                 d[1].append(ids[k])
                 d[2].append(ids[k])  # the cluster is named by its keeper
         for s in range(len(ctx.shards)):
-            d = per_shard.get(s, ([], [], []))
-            _write(pa.table({"id": pa.array(d[0], pa.string()), "duplicate_of": pa.array(d[1], pa.string()),
-                             "cluster_id": pa.array(d[2], pa.string())}),
-                   Path(ctx.workdir, "dups", f"s{s:06d}.parquet"))
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), *per_shard.get(s, ([], [], [])))
         Path(ctx.workdir, "lsh.json").write_text(json.dumps({"bands": self.bands, "rows": self.rows,
                                                              "candidate_edges": edges, "docs": n}))
 
     # -- per shard --------------------------------------------------------------------------------
-    def begin_shard(self, index: int) -> None:
-        super().begin_shard(index)
-        t = pq.read_table(Path(self.ctx.workdir, "dups", f"s{index:06d}.parquet"))
-        self._dups = {i: (d, c) for i, d, c in zip(t.column("id").to_pylist(), t.column("duplicate_of").to_pylist(),
-                                                  t.column("cluster_id").to_pylist())}
-
-    def process(self, table: pa.Table) -> StageResult:
-        hits = [self._dups.get(i) for i in table.column("id").to_pylist()]
-        table = with_columns(table, {"duplicate_of": pa.array([h[0] if h else None for h in hits], pa.string()),
-                                     "cluster_id": pa.array([h[1] if h else None for h in hits], pa.string())})
-        keep = pa.array([h is None for h in hits])
-        rejected = table.filter(pc.invert(keep))
-        rejected = rejected.append_column("reason", pa.array(["near-duplicate"] * rejected.num_rows, pa.string()))
-        return StageResult(table.filter(keep), rejected)
+    def duplicate_files(self, shard: int) -> list[Path]:
+        return [Path(self.ctx.workdir, "dups", f"s{shard:06d}.parquet")]
