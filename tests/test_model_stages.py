@@ -32,7 +32,7 @@ def _table(texts, langs=None, urls=None):
 
 def _toxicity(**kw):
     stage = ToxicityFilter(**kw)
-    stage._models = {"en": KeywordModel(["idiot"]), "zh": KeywordModel(["白痴"])}
+    stage.models.models = {"en": KeywordModel(["idiot"]), "zh": KeywordModel(["白痴"])}
     stage.setup()  # loads only the block list
     return stage
 
@@ -101,7 +101,7 @@ def test_toxicity_line_mode_removes_only_offending_lines_and_counts():
 
 def _quality(**kw):
     stage = QualityFilter(**kw)
-    stage._models = {"en": KeywordModel(["good"], threshold=0.4), "zh": KeywordModel(["好"], threshold=0.4)}
+    stage.models.models = {"en": KeywordModel(["good"], threshold=0.4), "zh": KeywordModel(["好"], threshold=0.4)}
     return stage
 
 

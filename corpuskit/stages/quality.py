@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +26,8 @@ import pyarrow.parquet as pq
 
 from ..schema import with_columns
 from ..stage import Filter, GlobalStage, Phase, StageResult, register
+from ._models import LanguageModels
 
-MODEL_LANGUAGES = ("en", "zh")
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def uniform_from_id(doc_id: str, seed: int) -> float:
@@ -44,43 +42,16 @@ def pareto_draw(doc_id: str, seed: int, alpha: float) -> float:
 
 
 class _QualityScorer:
-    """Loads one model per language in ``setup`` and scores a table's texts."""
+    """Scores a table's texts with the quality model of each document's language."""
 
     def _init_models(self, models: dict[str, str] | None):
-        self.model_paths = dict(models) if models else None
-        self._models = None
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_models"] = None
-        return state
+        self.models = LanguageModels("quality", models)
 
     def setup(self):
-        if self._models is None:
-            from ..classifier import TextClassifier
-            from ..models import default_model_path
-
-            paths = self.model_paths or {lang: default_model_path("quality", lang) for lang in MODEL_LANGUAGES}
-            self._models = {lang: TextClassifier.load(path) for lang, path in paths.items()}
+        self.models.load()
 
     def quality_scores(self, table: pa.Table) -> list[float | None]:
-        self.setup()
-        texts = [t or "" for t in table.column("text").to_pylist()]
-        langs = table.column("language").to_pylist() if "language" in table.column_names else [None] * len(texts)
-        scores: list[float | None] = [None] * len(texts)
-        groups: dict[str, list[int]] = {}
-        for i, (t, lang) in enumerate(zip(texts, langs)):
-            if lang is None:
-                lang = "zh" if _CJK.search(t[:2000]) else "en"
-            if lang in self._models:
-                groups.setdefault(lang, []).append(i)
-        for lang, idx in groups.items():
-            for i, p in zip(idx, self._models[lang].predict_proba([texts[i] for i in idx], lang=lang)):
-                scores[i] = float(p)
-        return scores
-
-    def default_threshold(self, lang: str) -> float:
-        return float(self._models[lang].threshold)
+        return self.models.scores(*self.models.route(table))
 
 
 @register
@@ -113,17 +84,15 @@ class QualityFilter(_QualityScorer, Filter):
 
     def decide(self, table):
         reasons = []
-        langs = table.column("language").to_pylist() if "language" in table.column_names else None
-        texts = table.column("text").to_pylist()
-        for i, (score, draw) in enumerate(zip(table.column("quality_score").to_pylist(),
-                                               table.column("quality_draw").to_pylist())):
+        _, langs = self.models.route(table)
+        for lang, score, draw in zip(langs, table.column("quality_score").to_pylist(),
+                                     table.column("quality_draw").to_pylist()):
             if score is None:
                 reasons.append(None)
             elif self.pareto_alpha is not None:
                 reasons.append(None if draw > 1.0 - score else "quality:pareto")
             else:
-                lang = (langs[i] if langs else None) or ("zh" if _CJK.search((texts[i] or "")[:2000]) else "en")
-                t = self.threshold if self.threshold is not None else self.default_threshold(lang)
+                t = self.threshold if self.threshold is not None else self.models.threshold(lang)
                 reasons.append(None if score >= t else f"quality:score<{t:.3g}")
         return reasons
 

@@ -32,8 +32,8 @@ import pyarrow as pa
 from ..schema import with_columns
 from ..stage import Stage, StageResult, register
 from ..text import word_count
+from ._models import LanguageModels
 
-MODEL_LANGUAGES = ("en", "zh")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -107,7 +107,7 @@ class ToxicityFilter(Stage):
         self.use_blocklist = blocklist
         self.blocklist_min_hits = blocklist_min_hits
         self.blocklist_min_density = blocklist_min_density
-        self.model_paths = dict(models) if models else None
+        self.models = LanguageModels("toxicity", models)
         domains = {d.strip().lower().lstrip(".") for d in (blocked_domains or []) if d.strip()}
         if blocked_domains_file:
             with open(blocked_domains_file, encoding="utf-8") as fh:
@@ -115,56 +115,29 @@ class ToxicityFilter(Stage):
                             if line.strip() and not line.startswith("#")}
         self.blocked_domains = domains
         self.min_line_chars = min_line_chars
-        self._models = None
         self._blocklist = None
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_models"] = state["_blocklist"] = None
+        state["_blocklist"] = None  # the models drop theirs too; setup() loads both in each worker
         return state
 
     def output_fields(self):
         return [pa.field("toxicity_score", pa.float32()), pa.field("toxicity_blocklist_hits", pa.int32())]
 
     def setup(self):
-        if self._models is None:
-            from ..classifier import TextClassifier
-            from ..models import default_model_path
-
-            paths = self.model_paths or {lang: default_model_path("toxicity", lang) for lang in MODEL_LANGUAGES}
-            self._models = {lang: TextClassifier.load(path) for lang, path in paths.items()}
+        self.models.load()
         if self._blocklist is None and self.use_blocklist:
             self._blocklist = BlockList.default()
 
     def _threshold(self, lang: str) -> float:
-        return self.threshold if self.threshold is not None else float(self._models[lang].threshold)
-
-    def _model_lang(self, text: str, lang: str | None) -> str | None:
-        if lang in self._models:
-            return lang
-        if lang is None:  # no language stage ran: decide by script
-            return "zh" if "zh" in self._models and _CJK.search(text[:2000]) else ("en" if "en" in self._models else None)
-        return None
-
-    def _scores(self, texts: list[str], langs: list[str | None]) -> list[float | None]:
-        scores: list[float | None] = [None] * len(texts)
-        by_lang: dict[str, list[int]] = {}
-        for i, (t, lang) in enumerate(zip(texts, langs)):
-            if lang is not None:
-                by_lang.setdefault(lang, []).append(i)
-        for lang, idx in by_lang.items():
-            probs = self._models[lang].predict_proba([texts[i] for i in idx], lang=lang)
-            for i, p in zip(idx, probs):
-                scores[i] = float(p)
-        return scores
+        return self.threshold if self.threshold is not None else self.models.threshold(lang)
 
     def process(self, table: pa.Table) -> StageResult:
         self.setup()
-        texts = [t or "" for t in table.column("text").to_pylist()]
-        langs_in = table.column("language").to_pylist() if "language" in table.column_names else [None] * len(texts)
-        langs = [self._model_lang(t, lang) for t, lang in zip(texts, langs_in)]
+        texts, langs = self.models.route(table)
         urls = table.column("url").to_pylist() if "url" in table.column_names else [None] * len(texts)
-        scores = self._scores(texts, langs)
+        scores = self.models.scores(texts, langs)
         hits = [len(self._blocklist.hits(t)) if self._blocklist else 0 for t in texts]
         counters: dict[str, float] = {}
         reasons: list[str | None] = []
@@ -202,7 +175,7 @@ class ToxicityFilter(Stage):
     def _remove_lines(self, text: str, lang: str | None, counters: dict) -> str:
         lines = text.split("\n")
         candidates = [i for i, line in enumerate(lines) if len(line.strip()) > self.min_line_chars]
-        scores = self._scores([lines[i] for i in candidates], [lang] * len(candidates)) if lang else []
+        scores = self.models.scores([lines[i] for i in candidates], [lang] * len(candidates)) if lang else []
         drop = set()
         for i, score in zip(candidates, scores or [None] * len(candidates)):
             if score is not None and score > self._threshold(lang):
