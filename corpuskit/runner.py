@@ -450,6 +450,9 @@ class Runner:
         kept_dir = str(self.out / "kept") if last else str(self.work / f"segment-{seg.index:02d}")
         out_fmt = self.config.output_format
         jobs, results = [], {}
+        # an intermediate segment's output holds the columns known so far (later stages add theirs)
+        kept_fields = annotation_fields if last else _annotation_fields(
+            [spec.build() for s in self._segments[: seg.index + 1] for spec in s.specs])
         for i, src in enumerate(sources):
             m = marker_path(self.state, seg.index, i)
             if m.exists():
@@ -462,9 +465,7 @@ class Runner:
                 segment=seg.index, task=i, source=src, specs=seg.specs, global_ctx=gctx,
                 reader=self.config.reader, kept_dir=kept_dir, rejected_dir=str(self.out / "rejected"),
                 state_dir=str(self.state), annotation_fields=annotation_fields,
-                kept_fields=annotation_fields if last else _annotation_fields(
-                    [spec.build() for s in self._segments[: seg.index + 1] for spec in s.specs]),
-                out_format=out_fmt,
+                kept_fields=kept_fields, out_format=out_fmt,
                 kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
                 max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
                 batch_docs=self.config.reader.batch_docs))
