@@ -62,15 +62,14 @@ def charset_from_meta(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def _decodes_cleanly(data: bytes, codec: str, max_error_share: float = 0.001) -> bool:
-    """True if ``data`` decodes with ``codec`` with at most a tiny share of bad bytes."""
+def _decode_cleanly(data: bytes, codec: str, max_error_share: float = 0.001) -> str | None:
+    """``data`` decoded with ``codec`` if at most a tiny share of its bytes are bad, else None."""
     try:
-        data.decode(codec)
-        return True
+        return data.decode(codec)
     except UnicodeDecodeError:
         pass
     text = data.decode(codec, errors="replace")
-    return text.count("\ufffd") <= max(2, max_error_share * len(text))
+    return text if text.count("\ufffd") <= max(2, max_error_share * len(text)) else None
 
 
 def decode_html(data: bytes, content_type: str | None = None, *, use_meta: bool = True) -> tuple[str, str, str]:
@@ -90,8 +89,9 @@ def decode_html(data: bytes, content_type: str | None = None, *, use_meta: bool 
     meta = charset_from_meta(data) if use_meta else None
     for source, label in (("header", charset_from_content_type(content_type)), ("meta", meta)):
         codec = normalize_label(label)
-        if codec and _decodes_cleanly(data, codec):
-            return data.decode(codec, errors="replace"), codec, source
+        text = _decode_cleanly(data, codec) if codec else None
+        if text is not None:
+            return text, codec, source
     best = from_bytes(data[: 1 << 20]).best()
     if best is not None:
         codec = normalize_label(best.encoding) or best.encoding
