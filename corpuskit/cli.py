@@ -108,7 +108,7 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
     """
     import yaml
 
-    from .config import load_yaml, parse_config
+    from .config import load_yaml
 
     langs = None if languages.strip().lower() == "all" else [x.strip() for x in languages.split(",") if x.strip()]
     if stages_file is not None:
@@ -118,22 +118,115 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
             _fail(CorpuskitError(f"{stages_file}: expected a 'stages:' list"))
     else:
         stages = default_stages(langs, min_lang_score, include_comments, list(skip))
-    input_options = {"format": input_format, "text_field": text_field, "id_field": id_field, "url_field": url_field}
-    if text_is_html:
-        input_options["content_type"] = "text/html"
-    doc = clean_pipeline([str(Path(p).absolute()) if not any(c in p for c in "*?[") else p for p in inputs],
-                         str(output.absolute()), stages=stages, input_options=input_options,
+    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
+                         input_options=_input_options(input_format, text_field, id_field, url_field, text_is_html),
                          output_format=output_format, workers=workers)
     if print_pipeline:
         click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
         return
+    config = _config_from_document(doc, "<corpuskit clean>")
+    _run_config(config, force, workers, quiet, verbose)
+
+
+def _input_options(input_format, text_field, id_field, url_field, text_is_html=False) -> dict:
+    options = {"format": input_format, "text_field": text_field, "id_field": id_field, "url_field": url_field}
+    if text_is_html:
+        options["content_type"] = "text/html"
+    return options
+
+
+def _absolute_inputs(inputs) -> list[str]:
+    return [str(Path(p).absolute()) if not any(c in p for c in "*?[") else p for p in inputs]
+
+
+def _config_from_document(doc: dict, name: str):
+    """Validate a generated pipeline document with the same code as a pipeline file."""
+    import yaml
+
+    from .config import load_yaml, parse_config
+
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     try:
-        data, lines = load_yaml(text, "<corpuskit clean>")
-        config = parse_config(data, lines, filename="<corpuskit clean>", base_dir=".")
+        data, lines = load_yaml(text, name)
+        return parse_config(data, lines, filename=name, base_dir=".")
     except CorpuskitError as exc:
         _fail(exc)
-    _run_config(config, force, workers, quiet, verbose)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json.")
+@click.option("--format", "input_format", default="auto", show_default=True,
+              type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text.")
+@click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index).")
+@click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL.")
+@click.option("--exact/--no-exact", default=True, show_default=True, help="Remove exact duplicates (normalised text).")
+@click.option("--exact-on", type=click.Choice(["text", "url"]), default="text", show_default=True,
+              help="What exact duplicates share.")
+@click.option("--near/--no-near", default=True, show_default=True, help="Remove near duplicates (MinHash LSH).")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.8,
+              show_default=True, help="Jaccard similarity the LSH bands are tuned for.")
+@click.option("--num-perm", type=click.IntRange(min=8), default=128, show_default=True, help="MinHash permutations.")
+@click.option("--ngram", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Shingle size: words, or characters for Chinese/Japanese.")
+@click.option("--bands", type=click.IntRange(min=1), help="LSH bands (default: optimal for --threshold).")
+@click.option("--rows", type=click.IntRange(min=1), help="Rows per band (with --bands).")
+@click.option("--verify", type=click.Choice(["none", "estimated", "exact"]), default="none", show_default=True,
+              help="Check LSH candidate pairs by signature-estimated or exact shingle Jaccard >= threshold.")
+@click.option("--policy", type=click.Choice(["first", "longest", "quality", "random"]), default="first",
+              show_default=True, help="Which document of a cluster is kept.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random keep policy.")
+@click.option("--lines", type=click.Choice(["off", "all", "first"]), default="off", show_default=True,
+              help="Also remove repeated lines across documents: every copy (all) or all but the first (first).")
+@click.option("--eval", "truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Truth file (duplicate pairs or cluster labels): print pairwise P/R/F1 and the adjusted Rand index.")
+@click.option("--eval-format", type=click.Choice(["auto", "pairs", "jsonl", "csv"]), default="auto", show_default=True)
+@click.option("--output-format", default="parquet", show_default=True,
+              type=click.Choice(["parquet", "jsonl", "jsonl.gz"]))
+@click.option("--print-pipeline", is_flag=True, help="Print the equivalent pipeline file and exit.")
+@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+@click.option("--force", is_flag=True, help="Discard earlier output in OUT and start over.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
+def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, exact_on, near, threshold, num_perm,
+          ngram, bands, rows, verify, policy, seed, lines, truth, eval_format, output_format, print_pipeline, workers,
+          force, quiet, verbose):
+    """Remove exact and near duplicates from the documents in INPUTS (files, directories, globs).
+
+    Exact duplicates (same normalised text, or same URL) first, then near duplicates by MinHash LSH
+    (word 5-grams, character 5-grams for Chinese), then optionally repeated lines. Each rejected document
+    names the document it duplicates (duplicate_of) and its cluster; --eval scores the result.
+    """
+    import yaml
+
+    from .clean import clean_pipeline
+    from .dedup.chain import dedup_stages
+    from .dedup.evaluate import evaluate_run
+
+    if (bands is None) != (rows is None):
+        _fail(CorpuskitError("give both --bands and --rows, or neither"))
+    stages = dedup_stages(exact=exact, exact_on=exact_on, near=near, threshold=threshold, num_perm=num_perm,
+                          ngram=ngram, bands=bands, rows=rows, verify=verify, policy=policy, seed=seed, lines=lines)
+    if not stages:
+        _fail(CorpuskitError("nothing to do: --no-exact, --no-near and --lines off"))
+    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
+                         input_options=_input_options(input_format, text_field, id_field, url_field),
+                         output_format=output_format, workers=workers, name="dedup")
+    if print_pipeline:
+        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        return
+    config = _config_from_document(doc, "<corpuskit dedup>")
+    result = _run_config(config, force, workers, quiet, verbose)
+    if truth is not None:
+        if output_format != "parquet":
+            _fail(CorpuskitError("--eval reads the Parquet output: leave --output-format at parquet"))
+        try:
+            scores = evaluate_run(result.output, truth, eval_format)
+        except CorpuskitError as exc:
+            _fail(exc)
+        click.echo(f"\nevaluation against {truth}:\n{scores.format()}")
 
 
 @main.command()

@@ -393,6 +393,7 @@ class Runner:
         annotation_fields = _annotation_fields(stages)
         segments = self._segments = split_segments(specs, stages)
         markers: dict[int, list[dict]] = {}
+        self._phase_reports: dict[int, dict] = {}
         sources: list[dict] = [{"read": shard} for shard in plan["shards"]]
         total_bytes = sum(t["size"] for shard in plan["shards"] for t in shard)
         try:
@@ -400,7 +401,7 @@ class Runner:
                 gctx = None
                 if seg.global_first:
                     gctx = self._global_ctx(seg.index - 1, sources)
-                    self._run_phases(seg.specs[0], gctx)
+                    self._phase_reports[seg.index] = self._run_phases(seg.specs[0], gctx)
                 markers[seg.index] = self._run_segment(seg, sources, len(segments), annotation_fields, gctx,
                                                        total_bytes)
                 sources = [{"parquet": f} for m in markers[seg.index] for f in m["kept_files"]]
@@ -420,14 +421,18 @@ class Runner:
         workdir.mkdir(parents=True, exist_ok=True)
         return {"workdir": str(workdir), "shards": [s["parquet"] for s in sources]}
 
-    def _run_phases(self, spec: StageSpec, gctx: dict) -> None:
+    def _run_phases(self, spec: StageSpec, gctx: dict) -> dict:
+        """Run a global stage's phases (skipping tasks done before a resume); returns the stage's
+        ``phase_report`` with the task-seconds of each phase."""
         stage = spec.build()
         ctx = GlobalContext(**gctx)
+        task_seconds = {}
         for phase in stage.phases():
             items = phase.plan(ctx)
-            jobs = []
+            jobs, markers = [], []
             for i, item in enumerate(items):
                 m = Path(gctx["workdir"]) / f"phase-{phase.name}-{i:06d}.done"
+                markers.append(m)
                 if not m.exists():
                     jobs.append(PhaseJob(spec, phase.name, i, item, gctx, str(m)))
             self.progress.begin(f"{spec.name}:{phase.name}", len(items), 0)
@@ -436,6 +441,8 @@ class Runner:
                 done += 1
                 self._poll(done)
             self.progress.finish()
+            task_seconds[phase.name] = round(sum(json.loads(m.read_text())["seconds"] for m in markers), 3)
+        return {"phase_task_seconds": task_seconds, **stage.phase_report(ctx)}
 
     def _poll(self, tasks_done: int | None = None):
         counters = self.executor.counters()
@@ -490,7 +497,12 @@ class Runner:
     def _merge(self, markers: dict[int, list[dict]], segments: list[Segment], plan: dict, t0: float) -> dict:
         stage_lists = []
         errors = []
+        reports = {}  # position in the stage list -> the global stage's phase report
+        position = 0
         for seg in segments:
+            if seg.index in self._phase_reports:
+                reports[position] = self._phase_reports[seg.index]
+            position += len(seg.specs) + (1 if seg.index == 0 else 0)
             lists = [[StageStats.from_dict(s) for s in m["stats"]] for m in markers[seg.index]]
             if lists:
                 stage_lists.extend(merge_stage_lists(lists))
@@ -521,7 +533,8 @@ class Runner:
                       "skipped_files": plan["skipped_files"]},
             "output": {"kept_docs": kept_docs, "rejected_docs": rejected_docs, "kept_files": kept_files,
                        "format": self.config.output_format},
-            "stages": [s.to_dict() for s in stage_lists],
+            "stages": [dict(s.to_dict(), **({"global": reports[k]} if k in reports else {}))
+                       for k, s in enumerate(stage_lists)],
             "errors": errors,
         }
 

@@ -137,6 +137,11 @@ class GlobalStage(Stage):
         self.ctx = ctx
         self.shard = None
 
+    def phase_report(self, ctx: GlobalContext) -> dict:
+        """Figures the phases left in ``ctx.workdir`` (candidate pairs, clusters...), for ``stats.json``;
+        called once after the last phase, in the main process."""
+        return {}
+
     def begin_shard(self, index: int) -> None:
         """Called before the batches of shard ``ctx.shards[index]`` go through ``process``, so a stage can
         load only that shard's decisions (bounded memory)."""

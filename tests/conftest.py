@@ -42,6 +42,9 @@ def comparable_stats(stats: dict) -> dict:
     """Stats without the fields that legitimately differ between two runs (times)."""
     keep = {k: v for k, v in stats.items() if k not in ("finished", "wall_seconds")}
     keep["stages"] = [{k: v for k, v in s.items() if k != "seconds"} for s in stats["stages"]]
+    for s in keep["stages"]:
+        if "global" in s:
+            s["global"] = {k: v for k, v in s["global"].items() if k != "phase_task_seconds"}
     return keep
 
 

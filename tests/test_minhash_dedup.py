@@ -56,3 +56,63 @@ def test_sample_crawl_near_and_exact_duplicates(tmp_path):
     assert cats["good"] <= 2  # originals are kept (they come first), a good page is rarely a false positive
     kept = read_rows(tmp_path / "out" / "kept")
     assert Counter(labels[sample_label_key(r)]["category"] for r in kept)["good"] >= 118
+
+
+def _similar_pair_corpus(tmp_path, overlap: float):
+    """Two documents whose word 1-gram Jaccard is about ``overlap``, and one unrelated document."""
+    import random
+
+    rng = random.Random(5)
+    vocab = sorted({"".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7)) for _ in range(5000)})
+    a = rng.sample(vocab, 200)
+    shared_words = a[:int(200 * overlap * 2 / (1 + overlap))]
+    b = shared_words + rng.sample([w for w in vocab if w not in a], 200 - len(shared_words))
+    c = rng.sample([w for w in vocab if w not in a and w not in b], 200)
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps({"id": i, "text": " ".join(t)}) for i, t in
+                              [("a", a), ("b", b), ("c", c)]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("verify", ["estimated", "exact"])
+def test_verification_removes_band_false_positives(tmp_path, verify):
+    # 1-row bands collide for any pair with Jaccard ~0.35: almost surely a candidate, but far below 0.8
+    path = _similar_pair_corpus(tmp_path, 0.35)
+    loose = {"threshold": 0.8, "ngram": 1, "num_perm": 64, "bands": 64, "rows": 1}
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "checked").mkdir()
+    _run(tmp_path / "plain", [path], [{"minhash_dedup": loose}], id_field="id")
+    assert [r["id"] for r in read_rows(tmp_path / "plain" / "out" / "rejected")] == ["b"]
+    _run(tmp_path / "checked", [path], [{"minhash_dedup": {**loose, "verify": verify}}], id_field="id")
+    assert read_rows(tmp_path / "checked" / "out" / "rejected") == []
+    stats = json.loads((tmp_path / "checked" / "out" / "stats.json").read_text())
+    lsh = next(s for s in stats["stages"] if s["name"] == "minhash_dedup")["global"]
+    assert lsh["candidate_pairs"] > 0 and lsh["edges"] == 0 and lsh["clusters"] == 0
+    assert set(lsh["phase_task_seconds"]) == {"signature", "band", "cluster"}
+
+
+@pytest.mark.parametrize("verify", ["estimated", "exact"])
+def test_verification_keeps_true_duplicates(tmp_path, verify):
+    path = _similar_pair_corpus(tmp_path, 0.95)
+    _run(tmp_path, [path], [{"minhash_dedup": {"threshold": 0.8, "ngram": 1, "verify": verify}}], id_field="id")
+    rejected = read_rows(tmp_path / "out" / "rejected")
+    assert [(r["id"], r["duplicate_of"]) for r in rejected] == [("b", "a")]
+
+
+def test_verification_rounds_split_a_mixed_bucket(monkeypatch):
+    """One bucket holding two unrelated clusters {0, 2} and {1, 3}: both get their edge."""
+    import corpuskit.stages.minhash_dedup as mod
+
+    class Similar:
+        def __init__(self, *args):
+            pass
+
+        def __call__(self, a, b):
+            return np.array([1.0 if x % 2 == y % 2 else 0.0 for x, y in zip(a, b)])
+
+    monkeypatch.setattr(mod, "_SimilarityReader", Similar)
+    stage = MinHashDedup(verify="estimated")
+    key = np.array([7, 7, 7, 7, 9], dtype=np.uint64)
+    ctx = type("Ctx", (), {"workdir": "unused"})()
+    src, dst, checked = stage._verified_edges(key, np.arange(5), np.array([0, 5]), ctx)
+    assert sorted(zip(src.tolist(), dst.tolist())) == [(2, 0), (3, 1)] and checked == 4

@@ -393,7 +393,10 @@ class MinHasher:
     def signatures(self, texts: Iterable[str]) -> np.ndarray:
         """Signatures of many texts, shape ``(len(texts), num_perm)``. The shingle hashes of all texts
         are permuted together in chunks of rows, which amortises numpy's per-call cost on short texts."""
-        per_doc = [self.shingle_hashes(t) for t in texts]
+        return self.signatures_from_hashes([self.shingle_hashes(t) for t in texts])
+
+    def signatures_from_hashes(self, per_doc: Sequence[np.ndarray]) -> np.ndarray:
+        """Signatures of many shingle-hash arrays (``shingle_hashes`` of each text)."""
         out = np.full((len(per_doc), self.num_perm), self.empty_value, dtype=self.dtype)
         lengths = np.fromiter(map(len, per_doc), np.int64, len(per_doc))
         nonempty = np.flatnonzero(lengths)
