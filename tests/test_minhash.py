@@ -12,6 +12,7 @@ import pytest
 from corpuskit.dedup.minhash import (
     MinHasher,
     estimated_jaccard,
+    fast_shingle_hash,
     hash_shingles,
     jaccard,
     lsh_error_areas,
@@ -211,7 +212,17 @@ def test_jaccard_helpers():
         estimated_jaccard(sigs[0], sigs[0][:10])
 
 
-# --- fast hashing (not datasketch-compatible) -----------------------------------------------------
+# --- fast hashing: datasketch's MinHash with another hashfunc -------------------------------------
+
+@pytest.mark.parametrize("scheme", ["affine32", "affine64"])
+def test_fast_hash_equals_datasketch_with_its_hashfunc(scheme):
+    bits = 64 if scheme == "affine64" else 32
+    fast = MinHasher(num_perm=128, seed=7, hash="fast", scheme=scheme)
+    for text in TEXTS + [MIXED * 3]:
+        m = MinHash(num_perm=128, seed=7, scheme=scheme, hashfunc=lambda b: fast_shingle_hash(b, bits))
+        m.update_batch(fast.shingles(text))
+        np.testing.assert_array_equal(fast.signature(text), m.hashvalues, err_msg=text)
+
 
 def test_fast_hash_is_deterministic_and_estimates_jaccard():
     rng = np.random.default_rng(1)

@@ -18,8 +18,10 @@ datasketch itself is not imported here; the tests compare against it.
 
 The hashing of shingles with SHA-1 (one ``hashlib`` call per shingle) is most of the time. The
 option ``hash="fast"`` hashes each distinct *token* once (cached across documents) and combines
-the token hashes of an n-gram with numpy; it is several times faster but its signatures are not
-comparable with datasketch's (or with ``hash="sha1"`` ones). Use one setting for a whole corpus.
+the token hashes of an n-gram with numpy (:func:`_combine_ngrams`); it is about twice as fast. Its
+signatures are those of ``datasketch.MinHash(num_perm, seed, hashfunc=fast_shingle_hash)`` (same
+permutations and seed handling, another hash function: :func:`fast_shingle_hash` is the same hash in
+plain Python), not those of datasketch's default SHA-1. Use one setting for a whole corpus.
 
 **Shingles.** A document is a word document or a character (CJK) document, decided by the share of
 CJK characters in the normalized text (``corpuskit.text.cjk_share`` ≥ ``cjk_min_share``, default
@@ -52,6 +54,7 @@ __all__ = [
     "shingles",
     "shingle_mode",
     "hash_shingles",
+    "fast_shingle_hash",
     "permutations",
     "jaccard",
     "estimated_jaccard",
@@ -265,22 +268,48 @@ class _TokenIds(dict):
         return v
 
 
-_K1 = np.uint64(0x9E3779B97F4A7C15)
+_K1 = 0x9E3779B97F4A7C15
+_MASK64 = (1 << 64) - 1
+# odd 64-bit multipliers, one per position in the n-gram: h = fmix64(k*K1 + sum(id_i * P_i) mod 2**64)
+_POSITION = [(0xC2B2AE3D27D4EB4F * (2 * i + 1) + 0x165667B19E3779F9 * i) & _MASK64 | 1 for i in range(64)]
 
 
 def _combine_ngrams(ids: np.ndarray, n: int) -> np.ndarray:
-    """64-bit hash of each n-gram of token ids (one hash of all ids when fewer than ``n``)."""
+    """64-bit hash of each n-gram of token ids (one hash of all ids when fewer than ``n``): a
+    position-weighted sum of the ids, then murmur3's 64-bit finalizer. Few whole-array operations:
+    this is the hot loop of ``hash="fast"``."""
     m = len(ids)
     if m == 0:
         return ids
     k = min(n, m)
+    if k > len(_POSITION):
+        raise ValueError(f"n-grams of more than {len(_POSITION)} tokens are not supported by hash='fast'")
     count = m - k + 1
-    h = np.full(count, np.uint64(k), dtype=np.uint64)
+    h = np.full(count, np.uint64((k * _K1) & _MASK64), dtype=np.uint64)
+    tmp = np.empty(count, dtype=np.uint64)
     for i in range(k):
-        h *= _K1
-        h ^= ids[i:i + count]
-        h = _fmix64(h)
-    return h
+        np.multiply(ids[i:i + count], np.uint64(_POSITION[i]), out=tmp)
+        h += tmp
+    return _fmix64(h)
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
+    return h ^ (h >> 33)
+
+
+def fast_shingle_hash(shingle: bytes, bits: int = 32) -> int:
+    """``hash="fast"`` for one shingle (tokens joined by spaces), in plain Python: give it to
+    ``datasketch.MinHash(hashfunc=...)`` to get the signatures of ``MinHasher(hash="fast")``."""
+    toks = shingle.split(b" ")
+    h = len(toks) * _K1
+    for i, tok in enumerate(toks):
+        h += int.from_bytes(hashlib.sha1(tok).digest()[:8], "little") * _POSITION[i]
+    h = _fmix64_int(h & _MASK64)
+    return h if bits == 64 else h >> 32
 
 
 # ---------------------------------------------------------------------------------------------
