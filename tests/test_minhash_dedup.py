@@ -7,10 +7,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
-from corpuskit.stages.minhash_dedup import MinHashDedup, band_keys
+from corpuskit.stages.minhash_dedup import MinHashDedup, band_keys, connected_components
 
 from .conftest import ROOT, read_rows, sample_label_key, shared, write_pipeline
 
@@ -116,3 +118,24 @@ def test_verification_rounds_split_a_mixed_bucket(monkeypatch):
     ctx = type("Ctx", (), {"workdir": "unused"})()
     src, dst, checked = stage._verified_edges(key, np.arange(5), np.array([0, 5]), ctx)
     assert sorted(zip(src.tolist(), dst.tolist())) == [(2, 0), (3, 1)] and checked == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.lists(
+    st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))))
+def test_connected_components_equal_union_find(case):
+    n, edges = case
+    parent = list(range(n))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    expected = [find(i) for i in range(n)]  # roots are the smallest index of each component
+    src = np.array([a for a, _ in edges], np.int64)
+    dst = np.array([b for _, b in edges], np.int64)
+    assert connected_components(n, src, dst).tolist() == expected

@@ -92,26 +92,52 @@ class MinHashDedup(DuplicateStage):
 
     # -- phase 1: signatures -> band keys -------------------------------------------------------
     def _signature_shard(self, shard: int, ctx) -> None:
-        names = pq.read_schema(ctx.shards[shard]).names
-        table = pq.read_table(ctx.shards[shard], columns=[c for c in ("id", "text", "quality_score") if c in names])
+        """Batch by batch, so memory does not grow with the shard: band keys to Parquet, and for
+        ``verify`` whole signatures (a memory-mapped ``.npy``) or sorted shingle-hash sets (raw values +
+        offsets) that band tasks read back by row."""
+        source = pq.ParquetFile(ctx.shards[shard])
+        names = source.schema_arrow.names
+        columns = [c for c in ("id", "text", "quality_score") if c in names]
+        rows = source.metadata.num_rows
         hasher = MinHasher(num_perm=self.num_perm, seed=self.seed, n=self.ngram, hash=self.hash)
-        hashes = [hasher.shingle_hashes(t or "") for t in table.column("text").to_pylist()]
-        sigs = hasher.signatures_from_hashes(hashes)
-        keys = band_keys(sigs, self.bands, self.rows)
-        empty = hasher.is_empty(sigs) if len(sigs) else np.zeros(0, dtype=bool)
         work = Path(ctx.workdir)
-        if self.verify == "estimated":
-            _save_npy(work / "sigs" / f"s{shard:06d}.npy", sigs)
-        elif self.verify == "exact":
-            sets = [np.unique(h) for h in hashes]
-            _save_npy(work / "sets" / f"s{shard:06d}.offsets.npy",
-                      np.concatenate(([0], np.cumsum([len(x) for x in sets]))).astype(np.int64))
-            _save_npy(work / "sets" / f"s{shard:06d}.npy",
-                      np.concatenate(sets) if sets else np.zeros(0, np.uint32))
-        cols = {"id": table.column("id"), "rank": pa.array(self.policy_ranks(table), pa.float64()),
-                "empty": pa.array(empty, pa.bool_())}
-        cols.update({f"b{j}": pa.array(keys[:, j], pa.uint64()) for j in range(self.bands)})
-        write_atomic(pa.table(cols), work / "sig" / f"s{shard:06d}.parquet")
+        sig_path = work / "sig" / f"s{shard:06d}.parquet"
+        schema = pa.schema([("id", pa.string()), ("rank", pa.float64()), ("empty", pa.bool_())]
+                           + [(f"b{j}", pa.uint64()) for j in range(self.bands)])
+        sigs_out = sets_out = None
+        offsets, done = [np.zeros(1, np.int64)], 0
+        with atomic_write(sig_path) as fh, pq.ParquetWriter(fh, schema) as writer:
+            if self.verify == "estimated":
+                sigs_tmp = work / "sigs" / f".s{shard:06d}.npy.tmp"
+                sigs_tmp.parent.mkdir(parents=True, exist_ok=True)
+                sigs_out = np.lib.format.open_memmap(sigs_tmp, "w+", hasher.dtype, (rows, self.num_perm))
+            elif self.verify == "exact":
+                (work / "sets").mkdir(parents=True, exist_ok=True)
+                sets_out = open(work / "sets" / f".s{shard:06d}.bin.tmp", "wb")
+            for batch in source.iter_batches(batch_size=4096, columns=columns):
+                table = pa.Table.from_batches([batch])
+                hashes = [hasher.shingle_hashes(t or "") for t in table.column("text").to_pylist()]
+                sigs = hasher.signatures_from_hashes(hashes)
+                keys = band_keys(sigs, self.bands, self.rows)
+                cols = {"id": table.column("id"), "rank": pa.array(self.policy_ranks(table), pa.float64()),
+                        "empty": pa.array(hasher.is_empty(sigs) if len(sigs) else np.zeros(0, bool), pa.bool_())}
+                cols.update({f"b{j}": pa.array(keys[:, j], pa.uint64()) for j in range(self.bands)})
+                writer.write_table(pa.table(cols, schema=schema))
+                if sigs_out is not None:
+                    sigs_out[done:done + len(sigs)] = sigs
+                if sets_out is not None:
+                    sets = [np.unique(h).astype(hasher.dtype) for h in hashes]
+                    sets_out.write(b"".join(x.tobytes() for x in sets))
+                    offsets.append(offsets[-1][-1] + np.cumsum([len(x) for x in sets], dtype=np.int64))
+                done += len(sigs)
+        if sigs_out is not None:
+            sigs_out.flush()
+            del sigs_out
+            sigs_tmp.replace(work / "sigs" / f"s{shard:06d}.npy")
+        if sets_out is not None:
+            sets_out.close()
+            _save_npy(work / "sets" / f"s{shard:06d}.offsets.npy", np.concatenate(offsets))
+            Path(work / "sets" / f".s{shard:06d}.bin.tmp").replace(work / "sets" / f"s{shard:06d}.bin")
 
     # -- phase 2: candidate edges per band --------------------------------------------------------
     def _band(self, band: int, ctx) -> None:
@@ -158,51 +184,41 @@ class MinHashDedup(DuplicateStage):
 
     # -- phase 3: clusters and keepers ------------------------------------------------------------
     def _cluster(self, _, ctx) -> None:
-        ids, ranks, shard_of, offsets = [], [], [], [0]
+        """Connected components of all bands' edges, then the best-ranked document of each component is
+        kept. Numpy throughout: memory is a few arrays of ``docs`` integers, ids stay in Arrow."""
+        ids, ranks, offsets = [], [], [0]
         for s in range(len(ctx.shards)):
             t = pq.read_table(Path(ctx.workdir, "sig", f"s{s:06d}.parquet"), columns=["id", "rank"])
-            ids.extend(t.column("id").to_pylist())
+            ids.append(t.column("id").combine_chunks())
             ranks.append(t.column("rank").to_numpy())
-            shard_of.append(np.full(t.num_rows, s, dtype=np.int64))
             offsets.append(offsets[-1] + t.num_rows)
         n = offsets[-1]
-        parent = np.arange(n, dtype=np.int64)
-
-        def find(x: int) -> int:
-            root = x
-            while parent[root] != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        edges, candidates = 0, 0
+        edges, candidates, src, dst = 0, 0, [], []
         for band in range(self.bands):
             candidates += json.loads(Path(ctx.workdir, "edges", f"band{band:04d}.json").read_text())["candidates"]
             t = pq.read_table(Path(ctx.workdir, "edges", f"band{band:04d}.parquet"))
-            for a, b in zip(t.column("src").to_numpy(), t.column("dst").to_numpy()):
-                ra, rb = find(int(a)), find(int(b))
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+            src.append(t.column("src").to_numpy())
+            dst.append(t.column("dst").to_numpy())
             edges += t.num_rows
-        roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+        roots = connected_components(n, np.concatenate(src) if src else np.zeros(0, np.int64),
+                                     np.concatenate(dst) if dst else np.zeros(0, np.int64))
+        del src, dst
         rank = np.concatenate(ranks) if ranks else np.zeros(0)
         # keeper of each cluster: lowest (rank, global index) — global index is input order
         order = np.lexsort((np.arange(n), rank, roots))
-        keeper = {}
-        for i in order:
-            keeper.setdefault(int(roots[i]), int(i))
-        per_shard: dict[int, tuple[list, list, list]] = {}
-        shard_index = np.concatenate(shard_of) if shard_of else np.zeros(0, np.int64)
-        for i in range(n):
-            k = keeper[int(roots[i])]
-            if k != i:
-                d = per_shard.setdefault(int(shard_index[i]), ([], [], []))
-                d[0].append(ids[i])
-                d[1].append(ids[k])
-                d[2].append(ids[k])  # the cluster is named by its keeper
+        sorted_roots = roots[order]
+        first = np.r_[True, sorted_roots[1:] != sorted_roots[:-1]] if n else np.zeros(0, bool)
+        keeper = np.empty(n, np.int64)
+        keeper[order] = np.repeat(order[first], np.diff(np.r_[np.flatnonzero(first), n]))
+        dups = np.flatnonzero(keeper != np.arange(n))
+        bounds = np.asarray(offsets, dtype=np.int64)
+        all_ids = pa.chunked_array(ids, pa.string()) if ids else pa.chunked_array([], pa.string())
         for s in range(len(ctx.shards)):
-            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), *per_shard.get(s, ([], [], [])))
+            mine = dups[(dups >= bounds[s]) & (dups < bounds[s + 1])]
+            dup_ids = all_ids.take(pa.array(mine)).to_pylist()
+            keeper_ids = all_ids.take(pa.array(keeper[mine])).to_pylist()
+            # the cluster is named by its keeper
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), dup_ids, keeper_ids, keeper_ids)
         _, sizes = np.unique(roots, return_counts=True)
         size_counts = Counter(int(x) for x in sizes[sizes > 1])
         fp, fn = lsh_error_areas(self.threshold, self.bands, self.rows)
@@ -210,7 +226,7 @@ class MinHashDedup(DuplicateStage):
             "threshold": self.threshold, "bands": self.bands, "rows": self.rows,
             "false_positive_area": round(fp, 6), "false_negative_area": round(fn, 6),
             "docs": n, "verify": self.verify, "candidate_pairs": candidates, "edges": edges,
-            "clusters": int((sizes > 1).sum()), "duplicates": int(sizes[sizes > 1].sum() - (sizes > 1).sum()),
+            "clusters": int((sizes > 1).sum()), "duplicates": int(len(dups)),
             "cluster_sizes": {str(k): v for k, v in sorted(size_counts.items())}}))
 
     def phase_report(self, ctx) -> dict:
@@ -231,23 +247,55 @@ def _star_edges(key: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return idx[edge], first[edge]
 
 
+def _memmap(path: Path, dtype) -> np.ndarray:
+    return np.memmap(path, dtype=dtype, mode="r") if path.stat().st_size else np.zeros(0, dtype)
+
+
 def _save_npy(path: Path, array: np.ndarray) -> None:
     with atomic_write(path) as f:
         np.save(f, array, allow_pickle=False)
+
+
+def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The smallest node index of each node's component, for ``n`` nodes and edges ``src[i] - dst[i]``.
+
+    Union-find in whole-array steps (Shiloach-Vishkin style): hook the root of each edge's larger end
+    under the smaller root, then compress paths by pointer jumping; repeat until every edge joins nodes
+    with one root. A few passes over the edges instead of a Python loop per edge.
+    """
+    parent = np.arange(n, dtype=np.int64)
+    if not len(src):
+        return parent
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    while True:
+        ps, pd = parent[src], parent[dst]
+        differ = ps != pd
+        if not differ.any():
+            return parent
+        lo, hi = np.minimum(ps[differ], pd[differ]), np.maximum(ps[differ], pd[differ])
+        np.minimum.at(parent, hi, lo)  # hi is a root: hook it under the smallest root it meets
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
 
 
 class _SimilarityReader:
     """Similarity of pairs of documents given by global index, read from the memory-mapped spill files of
     the signature phase: only the rows asked for are read."""
 
-    def __init__(self, workdir: str, offsets: np.ndarray, verify: str):
+    def __init__(self, workdir: str, offsets: np.ndarray, verify: str, hash_bits: int = 32):
         self.offsets, self.verify = offsets, verify
         shards = len(offsets) - 1
-        sub = "sigs" if verify == "estimated" else "sets"
-        self.data = [np.load(Path(workdir, sub, f"s{s:06d}.npy"), mmap_mode="r", allow_pickle=False)
-                     for s in range(shards)]
-        self.starts = ([np.load(Path(workdir, sub, f"s{s:06d}.offsets.npy"), mmap_mode="r", allow_pickle=False)
-                        for s in range(shards)] if verify == "exact" else None)
+        if verify == "estimated":
+            self.data = [np.load(Path(workdir, "sigs", f"s{s:06d}.npy"), mmap_mode="r", allow_pickle=False)
+                         for s in range(shards)]
+        else:
+            dtype = np.uint64 if hash_bits == 64 else np.uint32
+            self.data = [_memmap(Path(workdir, "sets", f"s{s:06d}.bin"), dtype) for s in range(shards)]
+            self.starts = [np.load(Path(workdir, "sets", f"s{s:06d}.offsets.npy"), allow_pickle=False)
+                           for s in range(shards)]
 
     def _locate(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         shard = np.searchsorted(self.offsets, index, "right") - 1
@@ -255,8 +303,7 @@ class _SimilarityReader:
 
     def _signatures(self, index: np.ndarray) -> np.ndarray:
         shard, row = self._locate(index)
-        out = np.empty((len(index), self.data[0].shape[1] if self.data else 0), self.data[0].dtype if self.data
-                       else np.uint32)
+        out = np.empty((len(index), self.data[0].shape[1]), self.data[0].dtype)
         for s in np.unique(shard):
             at = shard == s
             out[at] = self.data[s][row[at]]
