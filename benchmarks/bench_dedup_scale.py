@@ -144,13 +144,13 @@ class PeakRSS:
         self._thread.join()
 
 
-def run_one(n_docs: int, workers: int, tmp: Path) -> dict:
+def run_one(n_docs: int, workers: int, tmp: Path, hash: str = "sha1") -> dict:
     t0 = time.perf_counter()
     truth, near, exact, jac = _generate_in_child(n_docs, tmp / "in")
     gen_s = time.perf_counter() - t0
     config = parse_config({"name": "dedup-scale", "input": {"paths": [str(tmp / "in")], "id_field": "id",
                                                                    "shard_bytes": "32MB"},
-                           "output": str(tmp / "out"), "stages": dedup_stages(),
+                           "output": str(tmp / "out"), "stages": dedup_stages(hash=hash),
                            "executor": {"workers": workers}}, {}, filename="<bench>", base_dir=".")
     base_rss = psutil.Process().memory_info().rss
     with PeakRSS() as rss:
@@ -182,15 +182,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--hash", choices=["sha1", "fast"], default="sha1", help="minhash_dedup's shingle hash")
     args = ap.parse_args()
     rows = []
     for n in args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            r = run_one(n, args.workers, Path(tmp))
+            r = run_one(n, args.workers, Path(tmp), args.hash)
         rows.append(r)
         s = r["scores"]
         print(f"\n== {n:,} documents ({r['input_mb']:.0f} MB JSONL; generated in {r['generate_s']:.0f} s), "
-              f"{args.workers} workers")
+              f"{args.workers} workers, hash {args.hash}")
         print(f"runner process before the run: {r['base_rss'] / 2**20:.0f} MiB")
         print(f"time {r['run_s']:.1f} s ({n / r['run_s']:,.0f} docs/s); peak RSS {r['peak_rss'] / 2**30:.2f} GiB "
               f"(runner {r['peak_main'] / 2**20:.0f} MiB, largest worker {r['peak_worker'] / 2**20:.0f} MiB)")

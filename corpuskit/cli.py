@@ -173,8 +173,14 @@ def _config_from_document(doc: dict, name: str):
               help="Shingle size: words, or characters for Chinese/Japanese.")
 @click.option("--bands", type=click.IntRange(min=1), help="LSH bands (default: optimal for --threshold).")
 @click.option("--rows", type=click.IntRange(min=1), help="Rows per band (with --bands).")
+@click.option("--false-negative-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Weight of missed pairs against false candidates when bands x rows are chosen; above 0.5 "
+                   "finds more pairs near the threshold (use with --verify).")
 @click.option("--verify", type=click.Choice(["none", "estimated", "exact"]), default="none", show_default=True,
               help="Check LSH candidate pairs by signature-estimated or exact shingle Jaccard >= threshold.")
+@click.option("--hash", "hash_", type=click.Choice(["sha1", "fast"]), default="sha1", show_default=True,
+              help="Shingle hash: sha1 = datasketch's default (signatures equal datasketch.MinHash); fast = one "
+                   "SHA-1 per distinct word, n-grams combined with numpy (2-3x faster signatures).")
 @click.option("--policy", type=click.Choice(["first", "longest", "quality", "random"]), default="first",
               show_default=True, help="Which document of a cluster is kept.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random keep policy.")
@@ -191,7 +197,7 @@ def _config_from_document(doc: dict, name: str):
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
 def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, exact_on, near, threshold, num_perm,
-          ngram, bands, rows, verify, policy, seed, lines, truth, eval_format, output_format, print_pipeline, workers,
+          ngram, bands, rows, false_negative_weight, verify, hash_, policy, seed, lines, truth, eval_format, output_format, print_pipeline, workers,
           force, quiet, verbose):
     """Remove exact and near duplicates from the documents in INPUTS (files, directories, globs).
 
@@ -208,7 +214,8 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
     if (bands is None) != (rows is None):
         _fail(CorpuskitError("give both --bands and --rows, or neither"))
     stages = dedup_stages(exact=exact, exact_on=exact_on, near=near, threshold=threshold, num_perm=num_perm,
-                          ngram=ngram, bands=bands, rows=rows, verify=verify, policy=policy, seed=seed, lines=lines)
+                          ngram=ngram, bands=bands, rows=rows, verify=verify, policy=policy, seed=seed, lines=lines,
+                          hash=hash_, false_negative_weight=false_negative_weight)
     if not stages:
         _fail(CorpuskitError("nothing to do: --no-exact, --no-near and --lines off"))
     doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,

@@ -104,9 +104,11 @@ def test_dedup_command_options(tmp_path):
                                                  ["a b c d e f g", "A b c, d e f g!", "x y z"]) + "\n")
     runner = CliRunner()
     res = runner.invoke(main, ["dedup", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o"), "--print-pipeline",
-                               "--verify", "exact", "--lines", "first", "--policy", "longest"])
+                               "--verify", "exact", "--lines", "first", "--policy", "longest", "--hash", "fast",
+                               "--false-negative-weight", "0.8"])
     assert res.exit_code == 0, res.output
     assert "exact_dedup" in res.output and "verify: exact" in res.output and "line_dedup" in res.output
+    assert "hash: fast" in res.output and "false_negative_weight: 0.8" in res.output
     res = runner.invoke(main, ["dedup", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o"), "--bands", "4"])
     assert res.exit_code == 2 and "--rows" in res.output
     res = runner.invoke(main, ["dedup", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o"), "-w", "1", "-q"])

