@@ -142,3 +142,36 @@ def test_connected_components_equal_union_find(case):
     src = np.array([a for a, _ in edges], np.int64)
     dst = np.array([b for _, b in edges], np.int64)
     assert connected_components(n, src, dst).tolist() == expected
+
+
+@pytest.mark.parametrize("policy", ["first", "longest", "random"])
+def test_keep_policies_same_on_one_and_two_workers(tmp_path, policy):
+    """Clusters spanning input files (shards): the same keeper and duplicate_of whatever the worker count."""
+    import random
+
+    rng = random.Random(3)
+    words = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(3000)]
+    base = [" ".join(rng.choice(words) for _ in range(80)) for _ in range(30)]
+    (tmp_path / "in").mkdir()
+    for f in range(4):
+        rows = []
+        for k in range(30):
+            text = base[(k + f) % 30]
+            if f:  # later files hold edited copies of a different length
+                text = text + " " + " ".join(rng.choice(words) for _ in range(f))
+            rows.append(json.dumps({"id": f"f{f}-{k}", "text": text}))
+        (tmp_path / "in" / f"part{f}.jsonl").write_text("\n".join(rows) + "\n")
+    results = []
+    for workers in (1, 2):
+        cfg = {"input": {"paths": [str(tmp_path / "in")], "id_field": "id", "shard_bytes": 8192},
+               "output": str(tmp_path / f"o{workers}"),
+               "stages": [{"minhash_dedup": {"threshold": 0.8, "policy": policy, "policy_seed": 7}}],
+               "executor": {"workers": workers}}
+        run_pipeline(load_config(write_pipeline(tmp_path, cfg, f"p{workers}.yaml")))
+        results.append(sorted((r["id"], r["duplicate_of"]) for r in read_rows(tmp_path / f"o{workers}" / "rejected")))
+    assert results[0] == results[1] and len(results[0]) >= 80  # 30 clusters of 4: 90 duplicates, LSH finds most
+    keepers = {d for _, d in results[0]}
+    if policy == "first":
+        assert all(k.startswith("f0-") for k in keepers)
+    if policy == "longest":
+        assert all(k.startswith("f3-") for k in keepers)
