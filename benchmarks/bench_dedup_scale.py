@@ -12,7 +12,7 @@ all input files. The run is ``corpuskit dedup``'s default chain (exact_dedup, th
 threshold 0.8, 128 permutations, 9 bands × 13 rows, datasketch-equal SHA-1 hashing) through the
 runner with its worker pool, on 20 JSONL files per million documents, in shards of 32 MB.
 
-Peak RSS is sampled every 0.2 s over the whole process tree (runner + workers; shared pages count
+Peak RSS is sampled every 50 ms over the whole process tree (runner + workers; shared pages count
 once per process, so it is an upper bound). Recall of the near copies is given per band of their
 true Jaccard with the original (word / character 5-gram shingles after normalisation), so it can be
 compared with the LSH S-curve.
@@ -24,12 +24,13 @@ import argparse
 import json
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import psutil
+
+from _memory import PeakRSS  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -112,36 +113,6 @@ def _generate_in_child(n_docs: int, out_dir: Path):
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(generate, (n_docs, out_dir))
-
-
-class PeakRSS:
-    """Peak of the summed RSS of this process and its children, sampled in a thread."""
-
-    def __init__(self, interval: float = 0.2):
-        self.interval, self.peak, self.peak_main, self.peak_child = interval, 0, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        me = psutil.Process()
-        while not self._stop.is_set():
-            try:
-                main = me.memory_info().rss
-                kids = [c.memory_info().rss for c in me.children(recursive=True)]
-            except psutil.Error:
-                continue
-            self.peak = max(self.peak, main + sum(kids))
-            self.peak_main = max(self.peak_main, main)
-            self.peak_child = max([self.peak_child] + kids)
-            self._stop.wait(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 def run_one(n_docs: int, workers: int, tmp: Path, hash: str = "sha1") -> dict:

@@ -20,12 +20,12 @@ import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import psutil
 
+from _memory import PeakRSS  # benchmarks/ is on sys.path when run as a script
 from corpuskit.config import PipelineConfig
 from corpuskit.inputs import expand_inputs, plan_tasks
 from corpuskit.readers import BatchBuilder, ProgressSink, ReaderOptions, make_reader
@@ -86,34 +86,6 @@ def bench_reader(paths: list[Path], label: str, options: ReaderOptions | None = 
            "docs/s": docs / dt, "MB/s (disk)": size / 1e6 / dt}
     print(f"  {label:<34} {docs:>9,} docs  {dt:7.2f} s  {docs / dt:>10,.0f} docs/s  {size / 1e6 / dt:8.1f} MB/s")
     return row
-
-
-class PeakRSS:
-    """Samples the RSS of this process and all its children."""
-
-    def __init__(self, interval=0.05):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total = 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            time.sleep(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 def main():

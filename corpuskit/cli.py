@@ -49,6 +49,37 @@ def _run_config(config, force, workers, quiet, verbose):
     return result
 
 
+def _input_arguments(command):
+    """INPUTS, -o OUT and how to read them: shared by the commands that build a pipeline from arguments."""
+    for option in reversed([
+        click.argument("inputs", nargs=-1, required=True),
+        click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+                     help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json."),
+        click.option("--format", "input_format", default="auto", show_default=True,
+                     type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text."),
+        click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index)."),
+        click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _run_options(command):
+    """Output format, --print-pipeline and how to run: shared by the commands that build a pipeline."""
+    for option in reversed([
+        click.option("--output-format", default="parquet", show_default=True,
+                     type=click.Choice(["parquet", "jsonl", "jsonl.gz"])),
+        click.option("--print-pipeline", is_flag=True, help="Print the equivalent pipeline file and exit."),
+        click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count)."),
+        click.option("--force", is_flag=True, help="Discard earlier output in OUT and start over."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary."),
+        click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal."),
+    ]):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("pipeline", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
@@ -75,14 +106,7 @@ def run(pipeline, output, workers, force, quiet, verbose):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json.")
-@click.option("--format", "input_format", default="auto", show_default=True,
-              type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format.")
-@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text.")
-@click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index).")
-@click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL.")
+@_input_arguments
 @click.option("--html", "text_is_html", is_flag=True, help="JSONL/Parquet text fields hold HTML to extract.")
 @click.option("--lang", "languages", default=",".join(DEFAULT_LANGUAGES), show_default=True,
               help="Languages to keep, comma-separated ISO codes; 'all' keeps every language.")
@@ -92,13 +116,7 @@ def run(pipeline, output, workers, force, quiet, verbose):
 @click.option("--skip", multiple=True, metavar="STAGE", help="Leave a stage out of the default chain (repeatable).")
 @click.option("--stages", "stages_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A YAML file whose 'stages:' list replaces the default chain.")
-@click.option("--output-format", default="parquet", show_default=True,
-              type=click.Choice(["parquet", "jsonl", "jsonl.gz"]))
-@click.option("--print-pipeline", is_flag=True, help="Print the equivalent pipeline file and exit.")
-@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
-@click.option("--force", is_flag=True, help="Discard earlier output in OUT and start over.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
+@_run_options
 def clean(inputs, output, input_format, text_field, id_field, url_field, text_is_html, languages, min_lang_score,
           include_comments, skip, stages_file, output_format, print_pipeline, workers, force, quiet, verbose):
     """Extract, identify the language of, and filter the documents in INPUTS (files, directories, globs).
@@ -154,14 +172,7 @@ def _config_from_document(doc: dict, name: str):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json.")
-@click.option("--format", "input_format", default="auto", show_default=True,
-              type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format.")
-@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text.")
-@click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index).")
-@click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL.")
+@_input_arguments
 @click.option("--exact/--no-exact", default=True, show_default=True, help="Remove exact duplicates (normalised text).")
 @click.option("--exact-on", type=click.Choice(["text", "url"]), default="text", show_default=True,
               help="What exact duplicates share.")
@@ -189,13 +200,7 @@ def _config_from_document(doc: dict, name: str):
 @click.option("--eval", "truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Truth file (duplicate pairs or cluster labels): print pairwise P/R/F1 and the adjusted Rand index.")
 @click.option("--eval-format", type=click.Choice(["auto", "pairs", "jsonl", "csv"]), default="auto", show_default=True)
-@click.option("--output-format", default="parquet", show_default=True,
-              type=click.Choice(["parquet", "jsonl", "jsonl.gz"]))
-@click.option("--print-pipeline", is_flag=True, help="Print the equivalent pipeline file and exit.")
-@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
-@click.option("--force", is_flag=True, help="Discard earlier output in OUT and start over.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
+@_run_options
 def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, exact_on, near, threshold, num_perm,
           ngram, bands, rows, false_negative_weight, verify, hash_, policy, seed, lines, truth, eval_format, output_format, print_pipeline, workers,
           force, quiet, verbose):

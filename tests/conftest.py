@@ -56,3 +56,31 @@ def sample_label_key(row: dict) -> str:
     if row["source"].endswith(".jsonl.gz"):
         return meta["id"]
     return Path(row["id"]).name
+
+
+def kill_during_phases_then_resume(tmp_path: Path, pipeline: Path, out: Path, phases: list[str]) -> int:
+    """SIGKILL ``corpuskit run PIPELINE`` once a task of each global phase in ``phases`` (of the first global
+    stage) has finished, then once a shard of the segment after it has; then run it to the end. Returns
+    how many runs were killed (a run may finish before its trigger)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    work, state = out / "_work", out / "_state"
+    triggers = [(lambda ph=ph: any(work.glob(f"global-00/phase-{ph}-*.done"))) for ph in phases]
+    triggers.append(lambda: any(state.glob("s01-t*.json")))
+    kills = 0
+    for trigger in triggers:
+        proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "run", str(pipeline), "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None and not trigger():
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    final = subprocess.run([sys.executable, "-m", "corpuskit.cli", "run", str(pipeline), "-q"], capture_output=True)
+    assert final.returncode == 0, final.stderr.decode()
+    return kills

@@ -10,7 +10,7 @@ from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.exact_dedup import ExactDedup
 
-from .conftest import ROOT, read_rows, sample_label_key, write_pipeline
+from .conftest import kill_during_phases_then_resume, ROOT, read_rows, sample_label_key, write_pipeline
 
 TEXTS = ["The Same Story, told once.", "the same story told once", "A different story entirely here.",
          "ＴＨＥ　ＳＡＭＥ　ＳＴＯＲＹ，ＴＯＬＤ　ＯＮＣＥ。", "同一个故事，讲了一次。", "同一个故事,讲了一次.", ""]
@@ -78,10 +78,6 @@ def test_sample_crawl_mirrors_are_found_after_extraction(tmp_path):
 
 
 def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
-    import signal
-    import subprocess
-    import sys
-    import time
 
     from .conftest import comparable_stats, read_stats
 
@@ -98,25 +94,7 @@ def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
 
     run_pipeline(load_config(write_pipeline(tmp_path, config("ref"), "ref.yaml")))
     path = write_pipeline(tmp_path, config("out"), "out.yaml")
-    work = tmp_path / "out" / "_work"
-    state = tmp_path / "out" / "_state"
-    triggers = [lambda: any(work.glob("global-00/phase-hash-*.done")),
-                lambda: any(work.glob("global-00/phase-group-*.done")),
-                lambda: any(state.glob("s01-t*.json"))]
-    kills = 0
-    for trigger in triggers:
-        proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None and not trigger():
-            time.sleep(0.005)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-    assert kills >= 1
-    final = subprocess.run([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"], capture_output=True)
-    assert final.returncode == 0, final.stderr.decode()
+    assert kill_during_phases_then_resume(tmp_path, path, tmp_path / "out", ["hash", "group"]) >= 1
     for part in ("kept", "rejected"):
         assert read_rows(tmp_path / "out" / part) == read_rows(tmp_path / "ref" / part)
     assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "ref"))

@@ -12,7 +12,8 @@ from corpuskit.dedup.minhash import normalize_for_dedup
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.line_dedup import REJECT_REASON, LineDedup, _line_keys
 
-from .conftest import comparable_stats, read_rows, read_stats, shared, write_pipeline
+from .conftest import (comparable_stats, kill_during_phases_then_resume, read_rows, read_stats, shared,
+                       write_pipeline)
 
 
 def _run(tmp_path, paths, params, name="out", workers=1, shard_bytes=1, stages=None):
@@ -277,10 +278,6 @@ def test_parameters_are_checked():
 
 
 def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
-    import signal
-    import subprocess
-    import sys
-    import time
 
     rng = random.Random(1)
     corpus = tmp_path / "corpus"
@@ -299,24 +296,7 @@ def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
 
     run_pipeline(load_config(write_pipeline(tmp_path, config("ref"), "ref.yaml")))
     path = write_pipeline(tmp_path, config("out"), "out.yaml")
-    work, state = tmp_path / "out" / "_work", tmp_path / "out" / "_state"
-    triggers = [lambda: any(work.glob("global-00/phase-hash-*.done")),
-                lambda: any(work.glob("global-00/phase-count-*.done")),
-                lambda: any(state.glob("s01-t*.json"))]
-    kills = 0
-    for trigger in triggers:
-        proc = subprocess.Popen([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None and not trigger():
-            time.sleep(0.005)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-    assert kills >= 1
-    final = subprocess.run([sys.executable, "-m", "corpuskit.cli", "run", str(path), "-q"], capture_output=True)
-    assert final.returncode == 0, final.stderr.decode()
+    assert kill_during_phases_then_resume(tmp_path, path, tmp_path / "out", ["hash", "count"]) >= 1
     for part in ("kept", "rejected"):
         assert read_rows(tmp_path / "out" / part) == read_rows(tmp_path / "ref" / part)
     assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "ref"))

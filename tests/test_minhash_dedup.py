@@ -175,3 +175,29 @@ def test_keep_policies_same_on_one_and_two_workers(tmp_path, policy):
         assert all(k.startswith("f0-") for k in keepers)
     if policy == "longest":
         assert all(k.startswith("f3-") for k in keepers)
+
+
+def test_resume_after_kills_in_every_phase_gives_identical_output(tmp_path):
+    from .conftest import comparable_stats, kill_during_phases_then_resume, read_stats
+
+    src = tmp_path / "in.jsonl"
+    import random
+
+    rng = random.Random(11)
+    words = ["".join(rng.choice("klmnopqrst") for _ in range(5)) for _ in range(2000)]
+    base = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(400)]
+    src.write_text("\n".join(json.dumps({"text": t if k % 3 else t + " extra"})
+                             for k, t in enumerate(base + base[:200])) + "\n")
+
+    def config(name):
+        return {"name": "resume", "input": {"paths": [str(src)], "shard_bytes": 40_000}, "output": str(tmp_path / name),
+                "stages": [{"minhash_dedup": {"verify": "exact"}}, {"length": {"min_words": 1}}],
+                "executor": {"workers": 2}}
+
+    run_pipeline(load_config(write_pipeline(tmp_path, config("ref"), "ref.yaml")))
+    path = write_pipeline(tmp_path, config("out"), "out.yaml")
+    assert kill_during_phases_then_resume(tmp_path, path, tmp_path / "out", ["signature", "band", "cluster"]) >= 1
+    for part in ("kept", "rejected"):
+        assert read_rows(tmp_path / "out" / part) == read_rows(tmp_path / "ref" / part)
+    assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "ref"))
+    assert len(read_rows(tmp_path / "ref" / "rejected")) >= 190
