@@ -242,6 +242,55 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
 
 
 @main.command()
+@_input_arguments
+@click.option("--tokenizer", "tokenizer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this tokenizer.json instead of training one.")
+@click.option("--kind", type=click.Choice(["bpe", "char"]), default="bpe", show_default=True,
+              help="Tokenizer to train: byte-level BPE, or one token per character.")
+@click.option("--vocab-size", type=click.IntRange(min=4), default=8192, show_default=True,
+              help="Vocabulary size to train (special tokens included; at most this many for char).")
+@click.option("--min-frequency", type=click.IntRange(min=1), default=2, show_default=True,
+              help="BPE: merges seen fewer times are not learned.")
+@click.option("--train-sample-mb", type=click.IntRange(min=1), default=256, show_default=True,
+              help="About this much text (every k-th document) trains the tokenizer.")
+@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.01, show_default=True,
+              help="Share of documents in the validation split (by a seeded hash of the id).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/validation split.")
+@_run_options
+def tokenize(inputs, output, input_format, text_field, id_field, url_field, tokenizer_file, kind, vocab_size,
+             min_frequency, train_sample_mb, val_fraction, seed, output_format, print_pipeline, workers, force,
+             quiet, verbose):
+    """Train a tokenizer on the documents in INPUTS (or take --tokenizer) and write token shards.
+
+    OUT/kept/*.parquet hold each document with `tokens` (uint16 ids when the vocabulary fits, else uint32;
+    every document ends with <|endoftext|>), `n_tokens` and `split` (train/val); OUT/tokenizer.json and
+    OUT/meta.json (vocabulary, special ids, token counts, the tokenizer's SHA-256) sit beside them.
+    """
+    import yaml
+
+    from .clean import clean_pipeline
+
+    params = {"kind": kind, "vocab_size": vocab_size, "min_frequency": min_frequency,
+              "train_sample_mb": train_sample_mb, "val_fraction": val_fraction, "seed": seed}
+    if tokenizer_file is not None:
+        params = {"tokenizer": str(tokenizer_file.absolute()), "val_fraction": val_fraction, "seed": seed}
+    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=[{"tokenize": params}],
+                         input_options=_input_options(input_format, text_field, id_field, url_field),
+                         output_format=output_format, workers=workers, name="tokenize")
+    if print_pipeline:
+        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        return
+    config = _config_from_document(doc, "<corpuskit tokenize>")
+    result = _run_config(config, force, workers, quiet, verbose)
+    if not quiet:
+        meta = json.loads((result.output / "meta.json").read_text(encoding="utf-8"))
+        click.echo(f"tokenizer {meta['tokenizer']['kind']} with {meta['tokenizer']['vocab_size']:,} tokens "
+                   f"({meta['tokenizer']['token_dtype']}) in {result.output / 'tokenizer.json'}; "
+                   f"train {meta['tokens']['train']:,} tokens / {meta['documents']['train']:,} documents, "
+                   f"val {meta['tokens']['val']:,} / {meta['documents']['val']:,}")
+
+
+@main.command()
 @click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the raw stats.json.")
 def stats(out, as_json):

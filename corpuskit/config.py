@@ -307,6 +307,9 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
         for k, (_, default) in signature.items():
             if default is inspect.Parameter.empty and k not in params:
                 c.fail(path + (stage_name,), f"missing required parameter {k!r}")
+        for k in getattr(STAGES[stage_name], "path_params", ()):  # files a stage reads: relative to this file
+            if isinstance(params.get(k), str):
+                params[k] = resolve(params[k])
         spec = StageSpec(stage_name, dict(params), lines.get(path))
         try:
             spec.build()

@@ -394,13 +394,14 @@ class Runner:
         segments = self._segments = split_segments(specs, stages)
         markers: dict[int, list[dict]] = {}
         self._phase_reports: dict[int, dict] = {}
+        global_ctxs: dict[int, dict] = {}
         sources: list[dict] = [{"read": shard} for shard in plan["shards"]]
         total_bytes = sum(t["size"] for shard in plan["shards"] for t in shard)
         try:
             for seg in segments:
                 gctx = None
                 if seg.global_first:
-                    gctx = self._global_ctx(seg.index - 1, sources)
+                    gctx = global_ctxs[seg.index] = self._global_ctx(seg.index - 1, sources)
                     self._phase_reports[seg.index] = self._run_phases(seg.specs[0], gctx)
                 markers[seg.index] = self._run_segment(seg, sources, len(segments), annotation_fields, gctx,
                                                        total_bytes)
@@ -411,10 +412,20 @@ class Runner:
             release_stages()
             self._lock_file.close()
         stats = self._merge(markers, segments, plan, t0)
+        self._finish_stages(segments, global_ctxs, stats)
         write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))
         if self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
         return RunResult(stats, self.out, stats["errors"])
+
+    def _finish_stages(self, segments: list[Segment], global_ctxs: dict[int, dict], stats: dict) -> None:
+        """Each stage's ``finish`` (files it adds beside the output), before stats.json marks the run done."""
+        for seg in segments:
+            for k, spec in enumerate(seg.specs):
+                stage = spec.build()
+                if k == 0 and seg.index in global_ctxs:
+                    stage.bind(GlobalContext(**global_ctxs[seg.index]))
+                stage.finish(self.out, stats)
 
     def _global_ctx(self, segment_before: int, sources: list[dict]) -> dict:
         workdir = self.work / f"global-{segment_before:02d}"

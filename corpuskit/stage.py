@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 import pyarrow as pa
@@ -75,6 +76,10 @@ class Stage:
 
     def close(self) -> None:
         """Release what ``setup`` acquired (child processes, files); called when a worker is done."""
+
+    def finish(self, output: Path, stats: dict) -> None:
+        """Called once in the main process when every shard is done, before ``stats.json`` is written:
+        write what the stage adds beside the output (a tokenizer, a summary). Must be idempotent."""
 
     def params(self) -> dict[str, Any]:
         """The parameters this stage was built with (for stats and the run fingerprint)."""
