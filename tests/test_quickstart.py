@@ -50,3 +50,12 @@ def test_quickstart_accounts_for_every_sample_document(tmp_path):
             assert "\ufffd" not in row["text"]
     reasons = {r["reason"] for r in rows if r.get("reason")}
     assert {"read:http-status-404", "read:http-status-301", "read:non-text-content"} <= reasons
+    # the run ends with token shards that decode to the kept text, and their meta.json
+    from corpuskit.tokenizer import load_tokenizer
+
+    meta = json.loads((tmp_path / "out" / "meta.json").read_text(encoding="utf-8"))
+    tok = load_tokenizer(tmp_path / "out" / "tokenizer.json")
+    kept = read_rows(tmp_path / "out" / "kept")
+    assert meta["documents"]["train"] + meta["documents"]["val"] == len(kept) > 100
+    for row in kept:
+        assert row["tokens"][-1] == meta["tokenizer"]["eot_id"] and tok.decode(row["tokens"][:-1]) == row["text"]
