@@ -1,0 +1,1 @@
+"""A small decoder-only GPT in plain NumPy (optionally CuPy): model, trainer, sampling."""
