@@ -1,0 +1,147 @@
+"""``corpuskit train`` and ``corpuskit generate``: the NumPy GPT from the command line."""
+
+from __future__ import annotations
+
+import sys
+import typing
+from dataclasses import fields
+from pathlib import Path
+
+import click
+
+from .errors import CorpuskitError
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags: dict):
+    """Defaults < the YAML file < --set KEY=VALUE < the named flags; every value checked against TrainConfig."""
+    import yaml
+
+    from .config import check_type, load_yaml
+    from .gpt.train import TrainConfig
+
+    settings: dict = {}
+    if config_file is not None:
+        data, _ = load_yaml(config_file.read_text(encoding="utf-8"), str(config_file))
+        data = data.get("train", data) if isinstance(data, dict) else data
+        if not isinstance(data, dict):
+            raise CorpuskitError(f"{config_file}: expected a mapping of training settings")
+        settings.update(data)
+    for item in overrides:
+        if "=" not in item:
+            raise CorpuskitError(f"--set expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        settings[key.strip().replace("-", "_")] = yaml.safe_load(value)
+    settings.update({k: v for k, v in flags.items() if v is not None})
+    hints = typing.get_type_hints(TrainConfig)
+    known = {f.name for f in fields(TrainConfig)}
+    for key, value in settings.items():
+        if key in known and not check_type(value, hints[key]):
+            raise CorpuskitError(f"training setting {key}: expected {hints[key]}, got {value!r}")
+    return TrainConfig.from_dict(settings)
+
+
+@click.command("train")
+@click.argument("tokens", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Run directory: ckpt.npz, log.jsonl, loss.svg, tokenizer.json.")
+@click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML file of training settings (a mapping, or a 'train:' section of one).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Any training setting (repeatable).")
+@click.option("--n-layer", type=int)
+@click.option("--n-head", type=int)
+@click.option("--n-embd", type=int)
+@click.option("--block-size", type=int)
+@click.option("--batch-size", type=int)
+@click.option("--max-iters", type=int)
+@click.option("--lr", type=float)
+@click.option("--dropout", type=float)
+@click.option("--device", type=click.Choice(["cpu", "gpu"]))
+def train_command(tokens, output, config_file, overrides, **flags):
+    """Train the NumPy GPT on the token shards in TOKENS (the output of `corpuskit tokenize`).
+
+    Settings (all: see corpuskit/gpt/train.py TrainConfig) default to nanoGPT's shakespeare_char CPU run:
+    4 layers, 4 heads, 128 channels, block 64, batch 12, 2,000 iterations, lr 1e-3 -> 1e-4. Re-running the
+    same command continues from RUN/ckpt.npz and gives the losses of an uninterrupted run.
+    """
+    from .gpt.train import train
+
+    try:
+        cfg = _train_settings(config_file, overrides, flags)
+        result = train(tokens, output, cfg, log=lambda m: click.echo(m))
+    except CorpuskitError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
+        sys.exit(130)
+    click.echo(f"done at step {result.step}: val loss {result.val_loss:.4f}; loss curve in {output / 'loss.svg'}")
+
+
+def load_run(path: Path):
+    """(GPTConfig, params, tokenizer) of a run directory or checkpoint file, the tokenizer checked against it."""
+    from .gpt.model import GPTConfig
+    from .gpt.train import load_checkpoint
+    from .tokenizer import load_tokenizer, tokenizer_sha256
+
+    ckpt = path / "ckpt.npz" if path.is_dir() else path
+    if not ckpt.exists():
+        raise CorpuskitError(f"{ckpt} not found: give a run directory of `corpuskit train` or its ckpt.npz")
+    header, params, _, _ = load_checkpoint(ckpt)
+    tok_path = ckpt.parent / "tokenizer.json"
+    if not tok_path.exists():
+        raise CorpuskitError(f"{tok_path} not found: the tokenizer must sit beside the checkpoint")
+    tok = load_tokenizer(tok_path)
+    if tokenizer_sha256(tok) != header["tokenizer_sha256"]:
+        raise CorpuskitError(f"{tok_path} is not the tokenizer {ckpt} was trained with")
+    return GPTConfig(**header["settings"]["model"]), params, tok, header
+
+
+@click.command("generate")
+@click.argument("checkpoint", type=click.Path(exists=True, path_type=Path))
+@click.option("--prompt", default="", help="Text to continue (default: start after an end-of-text).")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--temperature", type=click.FloatRange(min=0), default=0.8, show_default=True,
+              help="0 picks the most likely token every time.")
+@click.option("--top-k", type=click.IntRange(min=1), default=None, help="Sample among the k most likely tokens.")
+@click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Sample among the most likely tokens holding this much probability (nucleus).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--num-samples", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--interactive", is_flag=True, help="Read prompts from standard input, one per line, until EOF.")
+def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive):
+    """Generate text from a trained GPT (CHECKPOINT: a run directory or its ckpt.npz)."""
+    from .gpt.sample import generate
+
+    try:
+        cfg, params, tok, header = load_run(checkpoint)
+    except CorpuskitError as exc:
+        _fail(exc)
+    eot = header["tokenizer"]["eot_id"]
+
+    def one(text: str, sample_seed: int):
+        ids = tok.encode(text, add_special_tokens=False).ids if text else [eot]
+        out: list[int] = []
+        shown = ""
+        click.echo(text, nl=False)
+        for nxt in generate(params, cfg, ids, max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
+                            seed=sample_seed, stop_id=eot):
+            out.append(nxt)
+            now = tok.decode(out)
+            if not now.endswith("\ufffd"):  # a character still cut between byte tokens waits for the next one
+                click.echo(now[len(shown):], nl=False)
+                shown = now
+        click.echo(tok.decode(out)[len(shown):])
+
+    if interactive:
+        click.echo(f"{checkpoint}: type a prompt and press enter (Ctrl-D to quit)", err=True)
+        for k, line in enumerate(sys.stdin):
+            one(line.rstrip("\n"), seed + k)
+        return
+    for k in range(num_samples):
+        if k:
+            click.echo("---------------")
+        one(prompt, seed + k)

@@ -1,0 +1,54 @@
+"""Generation with the key/value cache gives the logits of a full forward pass; sampling options."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corpuskit.gpt.model import GPT, GPTConfig, init_params
+from corpuskit.gpt.sample import Generator, generate, sample_next
+
+
+def _model(positions="learned", bias=True, block=12):
+    cfg = GPTConfig(vocab_size=17, block_size=block, n_layer=2, n_head=2, n_embd=16, bias=bias, positions=positions)
+    params = init_params(cfg, seed=3, dtype=np.float64)
+    rng = np.random.default_rng(4)
+    for k in params:
+        params[k] = params[k] + rng.normal(0, 0.2, params[k].shape)
+    return cfg, params
+
+
+def test_cached_logits_equal_full_forward():
+    for positions, bias in (("learned", True), ("sinusoidal", False)):
+        cfg, params = _model(positions, bias)
+        seq = np.random.default_rng(0).integers(0, 17, 10).tolist()
+        full, _ = GPT(cfg, params).forward(np.array([seq]))
+        gen = Generator(params, cfg)
+        np.testing.assert_allclose(gen.feed(seq[:4]), full[0, 3], rtol=1e-10, atol=1e-10)
+        for t in range(4, 10):  # one token at a time through the cache
+            np.testing.assert_allclose(gen.feed([seq[t]]), full[0, t], rtol=1e-10, atol=1e-10)
+
+
+def test_context_longer_than_the_block_is_cropped():
+    cfg, params = _model(block=8)
+    seq = list(range(1, 16))
+    gen = Generator(params, cfg)
+    for t in seq:
+        logits = gen.feed([t])
+    window = gen.tokens  # the cache holds at most block_size tokens and ends with the last one
+    assert len(window) <= 8 and window[-1] == seq[-1]
+    full, _ = GPT(cfg, params).forward(np.array([window]))
+    np.testing.assert_allclose(logits, full[0, -1], rtol=1e-10, atol=1e-10)
+
+
+def test_sampling_options():
+    logits = np.array([1.0, 3.0, 2.0, -1.0])
+    rng = np.random.default_rng(0)
+    assert sample_next(logits, rng, temperature=0) == 1
+    assert {sample_next(logits, rng, top_k=1) for _ in range(20)} == {1}
+    assert {sample_next(logits, rng, top_k=2) for _ in range(200)} == {1, 2}
+    # top_p 0.5: token 1 alone has 0.66 of the mass
+    assert {sample_next(logits, rng, top_p=0.5) for _ in range(50)} == {1}
+    cfg, params = _model()
+    a = list(generate(params, cfg, [1, 2, 3], 20, seed=7))
+    b = list(generate(params, cfg, [1, 2, 3], 20, seed=7))
+    assert a == b and len(a) == 20 and a != list(generate(params, cfg, [1, 2, 3], 20, seed=8))
