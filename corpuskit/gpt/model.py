@@ -122,6 +122,16 @@ def matmul_backward(dout, cache):
     return dx, dw, db
 
 
+_MASKS: dict = {}
+
+
+def _causal_mask(T, dtype, xp):
+    key = (T, str(dtype), xp.__name__)
+    if key not in _MASKS:
+        _MASKS[key] = xp.triu(xp.full((T, T), -xp.inf, dtype=dtype), k=1)
+    return _MASKS[key]
+
+
 def attention_forward(qkv, n_head, dropout=0.0, rng=None):
     """Causal multi-head self-attention. qkv (B,T,3C) -> out (B,T,C).
     Caches q, k, v (B,NH,T,HS) and the attention probabilities ``att`` (B,NH,T,T), after dropout ``att_drop``."""
@@ -131,11 +141,11 @@ def attention_forward(qkv, n_head, dropout=0.0, rng=None):
     hs = C // n_head
     q, k, v = (qkv[..., i * C:(i + 1) * C].reshape(B, T, n_head, hs).transpose(0, 2, 1, 3) for i in range(3))
     scale = 1.0 / math.sqrt(hs)
-    scores = (q @ k.transpose(0, 1, 3, 2)) * scale
-    mask = xp.triu(xp.ones((T, T), dtype=bool), k=1)
-    scores[..., mask] = -xp.inf
-    scores -= scores.max(axis=-1, keepdims=True)
-    att = xp.exp(scores)
+    att = q @ k.transpose(0, 1, 3, 2)  # scores, then (in place) the probabilities
+    att *= scale
+    att += _causal_mask(T, att.dtype, xp)  # 0 on and below the diagonal, -inf above
+    att -= att.max(axis=-1, keepdims=True)
+    xp.exp(att, out=att)
     att /= att.sum(axis=-1, keepdims=True)
     drop_mask = None
     att_drop = att
@@ -167,16 +177,36 @@ def attention_backward(dout, cache):
 
 
 def gelu_forward(x):
-    """GELU, tanh approximation (GPT-2). Caches the input x and the tanh."""
+    """GELU, tanh approximation (GPT-2). Caches the input x and the tanh. In place on two buffers: NumPy runs
+    element-wise work on one core, so every temporary array costs."""
     xp = array_module(x)
-    t = xp.tanh(_GELU_C * (x + 0.044715 * x * x * x))
-    return 0.5 * x * (1.0 + t), (x, t)
+    t = x * x
+    t *= _GELU_C * 0.044715
+    t += _GELU_C
+    t *= x  # c * (x + 0.044715 x^3)
+    xp.tanh(t, out=t)
+    out = t + 1.0
+    out *= x
+    out *= 0.5
+    return out, (x, t)
 
 
 def gelu_backward(dout, cache):
+    """d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 * 0.044715 x^2)."""
+    xp = array_module(dout)
     x, t = cache
-    dtanh = _GELU_C * (1.0 + 3 * 0.044715 * x * x)
-    return dout * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dtanh)
+    s = t * t
+    xp.subtract(1.0, s, out=s)
+    u = x * x
+    u *= 3 * 0.044715 * _GELU_C
+    u += _GELU_C
+    s *= u
+    s *= x
+    s += t
+    s += 1.0
+    s *= 0.5
+    s *= dout
+    return s
 
 
 def dropout_forward(x, p, rng):
