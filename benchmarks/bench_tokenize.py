@@ -4,14 +4,15 @@
     python benchmarks/bench_tokenize.py --repeat 3 --vocab-size 16000
 
 Data (../shared/data): zh-classics-novels (红楼梦 + 西游记, one document per paragraph) and tiny-shakespeare (one
-document per blank-line-separated speech), each written ``--repeat`` times with distinct ids so that the timings
-are not dominated by start-up. A byte-level BPE tokenizer is trained once on one copy of both (its training time is
+document per blank-line-separated speech), each written ``--repeat`` times with distinct ids (as Parquet, in row
+groups of 8,192 documents) so that the timings are not dominated by start-up. A byte-level BPE tokenizer is trained once on one copy of both (its training time is
 printed), then for each data set, in the same process and run:
 
 - ``encode_batch``: ``Tokenizer.encode_batch`` over all documents in memory (Rust threads on every core), and
   ``encode_batch_fast`` where the installed tokenizers has it; nothing read, nothing written;
 - ``corpuskit tokenize``: the tokenize stage through the runner with the same tokenizer (``--workers`` processes):
-  reading JSONL, encoding, end-of-text ids, train/val split, writing zstd Parquet shards; wall time of the run.
+  reading Parquet (what the stage reads in a pipeline: the shards of the stages before it), encoding, end-of-text
+  ids, train/val split, writing zstd Parquet shards; wall time of the run.
 
 Also: characters per token for each language, the size of the shards per million tokens (whole files, which keep
 the text, and the ``tokens`` column alone), and the character-level tokenizer on tiny-shakespeare.
@@ -26,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,10 +95,9 @@ def main() -> None:
               f"{'corpuskit':>10s} {'ratio':>6s} {'MB/Mtok':>8s} {'tokens col':>10s}")
         for name, docs in sets.items():
             texts = docs * args.repeat
-            src = tmp / f"{name}.jsonl"
-            with open(src, "w", encoding="utf-8") as fh:
-                for i, t in enumerate(texts):
-                    fh.write(json.dumps({"id": f"{name}-{i}", "text": t}, ensure_ascii=False) + "\n")
+            src = tmp / f"{name}.parquet"  # as the stage reads the shards of the stages before it in a pipeline
+            pq.write_table(pa.table({"id": [f"{name}-{i}" for i in range(len(texts))], "text": texts}), src,
+                           row_group_size=8192)
             t0 = time.perf_counter()
             encs = tok.encode_batch(texts, add_special_tokens=False)
             plain = time.perf_counter() - t0
@@ -118,7 +119,7 @@ def main() -> None:
                   f"{tok_col / 1e6 / (n_tokens / 1e6):10.2f}")
         # nanoGPT's shakespeare_char: one character per token
         play = sets["tiny-shakespeare"] * args.repeat
-        src = tmp / "tiny-shakespeare.jsonl"
+        src = tmp / "tiny-shakespeare.parquet"
         secs, meta = run_tokenize(src, tmp / "out-char", {"kind": "char", "vocab_size": 256}, args.workers)
         n = meta["tokens"]["train"] + meta["tokens"]["val"]
         print(f"\ncharacter tokenizer on tiny-shakespeare: vocabulary {meta['tokenizer']['vocab_size']} "

@@ -39,7 +39,7 @@ from .inputs import expand_inputs, group_shards, plan_tasks
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
-from .stage import GlobalContext, GlobalStage, Stage, apply_stage
+from .stage import GlobalContext, GlobalStage, Stage, apply_stage, stage_registry
 from .stats import StageStats, check_conservation, format_table, merge_stage_lists
 from .writers import ShardWriter
 
@@ -157,7 +157,7 @@ def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, errors: l
         reported[0] += delta
 
     sink = ProgressSink(on_bytes)
-    builder = BatchBuilder(task.rel, job.reader.batch_docs, job.reader.batch_bytes)
+    builder = BatchBuilder(task.rel, job.batch_docs, job.reader.batch_bytes)
     t0 = time.perf_counter()
     try:
         for doc in reader.iter_docs(task, sink):
@@ -486,7 +486,8 @@ class Runner:
                 kept_fields=kept_fields, out_format=out_fmt,
                 kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
                 max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
-                batch_docs=self.config.reader.batch_docs))
+                batch_docs=max([self.config.reader.batch_docs] +
+                               [stage_registry()[spec.name].min_batch_docs for spec in seg.specs])))
         label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
         counters = self.executor.counters()
         base = (counters[0].value, counters[1].value) if counters else (0, 0)

@@ -63,6 +63,9 @@ class StageResult:
 
 class Stage:
     name: ClassVar[str] = ""
+    # batches reaching a segment that holds this stage have at least this many documents (when the input has
+    # them, and within the reader's byte limit): for stages whose work has a fixed cost per call
+    min_batch_docs: ClassVar[int] = 0
 
     def output_fields(self) -> list[pa.Field]:
         """Annotation columns this stage adds (declared up front: the run's schema is fixed)."""

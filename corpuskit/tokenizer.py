@@ -115,11 +115,17 @@ def tokenizer_sha256(tok: Tokenizer) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def describe(tok: Tokenizer, eot: str = EOT, pad: str | None = PAD) -> TokenizerInfo:
-    """The :class:`TokenizerInfo` of ``tok``; its end-of-text token must exist."""
+def eot_id_of(tok: Tokenizer, eot: str = EOT) -> int:
+    """The id of the end-of-text token, which every tokenizer used for training must have."""
     eot_id = tok.token_to_id(eot)
     if eot_id is None:
         raise CorpuskitError(f"the tokenizer has no end-of-text token {eot!r}: add it, or name the one it has")
+    return eot_id
+
+
+def describe(tok: Tokenizer, eot: str = EOT, pad: str | None = PAD) -> TokenizerInfo:
+    """The :class:`TokenizerInfo` of ``tok``; its end-of-text token must exist."""
+    eot_id = eot_id_of(tok, eot)
     kind = "char" if json.loads(tok.to_str())["model"]["type"] == "WordLevel" else "bpe"
     size = tok.get_vocab_size(with_added_tokens=True)
     return TokenizerInfo(kind, size, eot_id, tok.token_to_id(pad) if pad else None, token_dtype(size),
