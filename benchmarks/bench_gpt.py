@@ -8,6 +8,10 @@ Configs (nanoGPT's config/train_shakespeare_char.py):
   gpu:  6 layers, 6 heads, 384 channels, block 256, batch 64, no bias, dropout 0.2 (the GPU config's shapes)
 Vocabulary 68 (tiny-shakespeare's 65 characters + corpuskit's 3 special tokens), float32, random tokens.
 
+When PyTorch is installed, the same model and training step in PyTorch eager mode (nanoGPT's code path:
+``scaled_dot_product_attention`` with ``is_causal``, tied output, AdamW, clipping) runs next, also in its own process,
+for a comparison in the same run (``--no-torch`` skips it).
+
 Each config runs in a fresh process (so its peak RSS is its own): a few warm-up steps, then ``--iters`` timed
 training steps (forward, backward, clipping, AdamW). Printed: ms per iteration, tokens/s, MFU (nanoGPT's FLOPs
 estimate 6N + 12·L·H·Q·T per token against this machine's float32 matmul peak, measured here with 1024² BLAS
@@ -94,19 +98,99 @@ def _run(name: str, iters: int, queue) -> None:
                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
+def _run_torch(name: str, iters: int, queue) -> None:
+    """The same model and step in PyTorch eager mode (nanoGPT's code path: scaled_dot_product_attention with
+    is_causal, fused LayerNorm, AdamW), for a comparison on the same machine."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    spec = CONFIGS[name]
+    C, H, L, T, B, p = (spec["n_embd"], spec["n_head"], spec["n_layer"], spec["block_size"], spec["batch_size"],
+                        spec["dropout"])
+    torch.manual_seed(0)
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.ln_2 = nn.LayerNorm(C, bias=False), nn.LayerNorm(C, bias=False)
+            self.c_attn, self.c_proj = nn.Linear(C, 3 * C, bias=False), nn.Linear(C, C, bias=False)
+            self.c_fc, self.mlp_proj = nn.Linear(C, 4 * C, bias=False), nn.Linear(4 * C, C, bias=False)
+            self.drop = nn.Dropout(p)
+
+        def forward(self, x):
+            q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
+            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p if self.training else 0.0, is_causal=True)
+            x = x + self.drop(self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C)))
+            return x + self.drop(self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh")))
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(68, C), nn.Embedding(T, C)
+            self.blocks = nn.ModuleList(Block() for _ in range(L))
+            self.ln_f, self.drop = nn.LayerNorm(C, bias=False), nn.Dropout(p)
+
+        def forward(self, idx, targets):
+            x = self.drop(self.wte(idx) + self.wpe(torch.arange(T)))
+            for blk in self.blocks:
+                x = blk(x)
+            logits = self.ln_f(x) @ self.wte.weight.T
+            return F.cross_entropy(logits.view(-1, 68), targets.view(-1))
+
+    model = Model()
+    model.train()
+    decay = [q for q in model.parameters() if q.dim() >= 2]
+    other = [q for q in model.parameters() if q.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}],
+                            lr=1e-3, betas=(0.9, 0.99))
+
+    def step():
+        x = torch.randint(0, 68, (B, T))
+        y = torch.randint(0, 68, (B, T))
+        loss = model(x, y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    for _ in range(3):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(iters):
+        step()
+    total = time.perf_counter() - t0
+    queue.put({"ms_per_iter": 1000 * total / iters, "tokens_per_s": B * T * iters / total,
+               "threads": torch.get_num_threads(), "version": torch.__version__,
+               "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _in_process(target, name, iters):
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    proc = ctx.Process(target=target, args=(name, iters, q))
+    proc.start()
+    out = q.get()
+    proc.join()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     ap.add_argument("--iters", type=int, default=None, help="timed steps (default 50 baby, 5 gpu)")
     ap.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
+    ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch eager comparison")
     args = ap.parse_args()
-    ctx = mp.get_context("spawn")
+    import importlib.util
+
+    have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
+    if not args.no_torch and not have_torch:
+        print("PyTorch is not installed: no comparison (pip install torch, CPU build, to get one)\n")
     for name in args.configs:
-        q = ctx.Queue()
-        p = ctx.Process(target=_run, args=(name, args.iters or (50 if name == "baby" else 5), q))
-        p.start()
-        r = q.get()
-        p.join()
+        iters = args.iters or (50 if name == "baby" else 5)
+        r = _in_process(_run, name, iters)
         spec = CONFIGS[name]
         print(f"== {name}: {spec['n_layer']} layers, {spec['n_head']} heads, {spec['n_embd']} channels, block "
               f"{spec['block_size']}, batch {spec['batch_size']}, dropout {spec['dropout']}; "
@@ -115,6 +199,12 @@ def main() -> None:
               f"{r['peak_gflops']:.0f} GFLOP/s (measured float32 matmul peak), peak RSS {r['peak_rss_mib']:.0f} MiB")
         parts = sorted(r["layers_ms"].items(), key=lambda kv: -kv[1]) + [("other", r["other_ms"])]
         print("per iteration: " + ", ".join(f"{k} {v:.1f} ms ({100 * v / r['ms_per_iter']:.0f}%)" for k, v in parts))
+        if have_torch:
+            t = _in_process(_run_torch, name, iters)
+            print(f"PyTorch {t['version']} eager, {t['threads']} threads, same model and step: {t['ms_per_iter']:.1f} "
+                  f"ms/iter, {t['tokens_per_s']:,.0f} tokens/s, peak RSS {t['peak_rss_mib']:.0f} MiB -> NumPy is "
+                  f"{t['ms_per_iter'] / r['ms_per_iter']:.2f}x PyTorch's speed")
+            r["torch"] = t
         if args.json:
             print(json.dumps(r))
         print()

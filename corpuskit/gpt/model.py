@@ -104,8 +104,10 @@ def layernorm_backward(dout, cache):
 
 
 def matmul_forward(x, w, b):
-    """x (B,T,C) @ w (C,OC) + b (OC,) or no bias. Caches the input x."""
-    out = x @ w
+    """x (B,T,C) @ w (C,OC) + b (OC,) or no bias. Caches the input x. One (B*T, C) GEMM: a 3-D ``@`` would
+    loop over B smaller ones."""
+    C, OC = w.shape
+    out = (x.reshape(-1, C) @ w).reshape(*x.shape[:-1], OC)
     if b is not None:
         out += b
     return out, (x, w)
@@ -114,11 +116,11 @@ def matmul_forward(x, w, b):
 def matmul_backward(dout, cache):
     """-> dx, dw, db."""
     x, w = cache
-    OC, C = dout.shape[-1], x.shape[-1]
+    C, OC = w.shape
     d2 = dout.reshape(-1, OC)
     dw = x.reshape(-1, C).T @ d2
     db = d2.sum(axis=0)
-    dx = dout @ w.T
+    dx = (d2 @ w.T).reshape(x.shape)
     return dx, dw, db
 
 
@@ -349,7 +351,8 @@ class GPT:
             x = x + out
             blocks.append((c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2))
         xf, c_lnf = layernorm_forward(x, self.params["ln_f.w"], self._p("ln_f.b"), cfg.layernorm_eps)
-        logits = xf @ self.params["wte"].T  # tied output projection
+        V = self.params["wte"].shape[0]
+        logits = (xf.reshape(-1, cfg.n_embd) @ self.params["wte"].T).reshape(B, T, V)  # tied output projection
         loss, c_ce = (None, None) if targets is None else crossentropy_forward(logits, targets)
         self.cache = (c_emb, c_drop, blocks, c_lnf, xf, c_ce)
         return logits, loss
@@ -362,7 +365,7 @@ class GPT:
         dlogits = crossentropy_backward(c_ce)
         V, C = self.params["wte"].shape
         dwte_head = dlogits.reshape(-1, V).T @ xf.reshape(-1, C)
-        dxf = dlogits @ self.params["wte"]
+        dxf = (dlogits.reshape(-1, V) @ self.params["wte"]).reshape(xf.shape)
         dx, grads["ln_f.w"], dlnf_b = layernorm_backward(dxf, c_lnf)
         if cfg.bias:
             grads["ln_f.b"] = dlnf_b

@@ -24,8 +24,9 @@ def lr_at(step: int, lr: float, min_lr: float, warmup: int, decay_steps: int) ->
 
 
 def global_norm(grads: dict) -> float:
+    """sqrt of the sum of squares of every gradient (BLAS dot products; no float64 copies of the gradients)."""
     xp = array_module(next(iter(grads.values())))
-    return float(xp.sqrt(sum(float((g.astype(xp.float64) ** 2).sum()) for g in grads.values())))
+    return math.sqrt(sum(float(xp.dot(g.reshape(-1), g.reshape(-1))) for g in grads.values()))
 
 
 def clip_grads(grads: dict, max_norm: float) -> float:
