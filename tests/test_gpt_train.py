@@ -129,3 +129,41 @@ def test_train_and_generate_commands_english_and_chinese(tmp_path):
     assert res.exit_code == 2 and "unknown setting" in res.output
     res = runner.invoke(main, ["train", str(tmp_path / "tok"), "-o", str(tmp_path / "run2"), "--set", "lr=fast"])
     assert res.exit_code == 2 and "expected" in res.output
+
+
+def test_sigkill_then_rerun_gives_the_uninterrupted_losses(tmp_path):
+    """`corpuskit train` killed (SIGKILL) after its first checkpoints, then run again: same log, same weights."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tokens, _ = _token_dir(tmp_path)
+    args = ["--set", "n_layer=2", "--set", "n_head=2", "--set", "n_embd=32", "--set", "block_size=32",
+            "--set", "batch_size=8", "--set", "val_from=tail", "--set", "eval_iters=2", "--set", "eval_interval=5",
+            "--set", "log_interval=1", "--set", "dropout=0.1", "--max-iters", "60"]
+
+    def cmd(run):
+        return [sys.executable, "-m", "corpuskit.cli", "train", str(tokens), "-o", str(run), *args]
+
+    subprocess.run(cmd(tmp_path / "full"), check=True, capture_output=True)
+    proc = subprocess.Popen(cmd(tmp_path / "cut"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "cut" / "log.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if log.exists() and sum(1 for line in log.read_text().splitlines() if '"val_loss"' in line) >= 3:
+            break
+        time.sleep(0.01)
+    killed = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    subprocess.run(cmd(tmp_path / "cut"), check=True, capture_output=True)
+
+    def losses(run):
+        return [(h["step"], h.get("loss"), h.get("val_loss"))
+                for h in map(json.loads, (run / "log.jsonl").read_text().splitlines())]
+
+    assert killed and losses(tmp_path / "cut") == losses(tmp_path / "full")
+    _, a, _, _ = load_checkpoint(tmp_path / "full" / "ckpt.npz")
+    _, b, _, _ = load_checkpoint(tmp_path / "cut" / "ckpt.npz")
+    assert all(np.array_equal(a[k], b[k]) for k in a)

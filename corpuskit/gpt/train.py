@@ -278,6 +278,18 @@ def write_loss_svg(path: Path, train_points: list[tuple[int, float]], val_points
 # The loop
 # ---------------------------------------------------------------------------------------------
 
+def _read_log(path: Path) -> list[dict]:
+    """The entries of log.jsonl; a line cut short by a crash is ignored (it is redone after the checkpoint)."""
+    out = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue
+    return out
+
+
 @dataclass
 class TrainResult:
     step: int
@@ -358,9 +370,8 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
         if xp is np:
             rng_drop.bit_generator.state = header["rng_dropout"]
         step = header["step"]
-        history = [json.loads(line) for line in (run_dir / "log.jsonl").read_text().splitlines()
-                   if line.strip()] if (run_dir / "log.jsonl").exists() else []
-        history = [h for h in history if h["step"] <= step]  # what came after the checkpoint is redone
+        history = [h for h in _read_log(run_dir / "log.jsonl") if h["step"] <= step]  # later lines are redone
+        write_text_atomic(run_dir / "log.jsonl", "".join(json.dumps(h) + "\n" for h in history))
         log(f"resuming {run_dir} at step {step}")
     decay_steps = cfg.lr_decay_iters or cfg.max_iters
     tokens_per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
@@ -377,10 +388,13 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
             "settings": settings, "tokenizer_sha256": tokenizer_sha, "tokenizer": data.meta["tokenizer"],
             "corpuskit_format": "corpuskit-gpt/1"})
 
+    if header is None:
+        write_text_atomic(run_dir / "log.jsonl", "")
+
     def record(entry: dict):
         history.append(entry)
-        with open(run_dir / "log.jsonl", "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(h) + "\n" for h in history)
+        with open(run_dir / "log.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry) + "\n")
 
     def curve():
         write_loss_svg(run_dir / "loss.svg", [(h["step"], h["loss"]) for h in history if "loss" in h],
