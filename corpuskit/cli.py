@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .clean import DEFAULT_LANGUAGES, DEFAULT_MIN_LANGUAGE_SCORE, clean_pipeline, default_stages
+from .clean import DEFAULT_LANGUAGES, DEFAULT_MIN_LANGUAGE_SCORE, default_stages
 from .errors import CorpuskitError
 from .progress import Progress
 
@@ -124,8 +124,6 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
     The default chain: extract (HTML only) -> language -> toxicity -> gopher_repetition -> gopher_quality ->
     c4 -> fineweb -> quality. Every rejected document is written to OUT/rejected with the stage and the reason.
     """
-    import yaml
-
     from .config import load_yaml
 
     langs = None if languages.strip().lower() == "all" else [x.strip() for x in languages.split(",") if x.strip()]
@@ -136,14 +134,9 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
             _fail(CorpuskitError(f"{stages_file}: expected a 'stages:' list"))
     else:
         stages = default_stages(langs, min_lang_score, include_comments, list(skip))
-    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
-                         input_options=_input_options(input_format, text_field, id_field, url_field, text_is_html),
-                         output_format=output_format, workers=workers)
-    if print_pipeline:
-        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-        return
-    config = _config_from_document(doc, "<corpuskit clean>")
-    _run_config(config, force, workers, quiet, verbose)
+    _pipeline_command(inputs, output, stages,
+                      _input_options(input_format, text_field, id_field, url_field, text_is_html),
+                      output_format, workers, "clean", print_pipeline, force, quiet, verbose)
 
 
 def _input_options(input_format, text_field, id_field, url_field, text_is_html=False) -> dict:
@@ -155,6 +148,22 @@ def _input_options(input_format, text_field, id_field, url_field, text_is_html=F
 
 def _absolute_inputs(inputs) -> list[str]:
     return [str(Path(p).absolute()) if not any(c in p for c in "*?[") else p for p in inputs]
+
+
+def _pipeline_command(inputs, output, stages, input_options, output_format, workers, name, print_pipeline, force,
+                      quiet, verbose):
+    """The common end of the commands that build a pipeline from arguments: print it, or validate and run it
+    (returns the run's result; None when only printing)."""
+    import yaml
+
+    from .clean import clean_pipeline
+
+    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
+                         input_options=input_options, output_format=output_format, workers=workers, name=name)
+    if print_pipeline:
+        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        return None
+    return _run_config(_config_from_document(doc, f"<corpuskit {name}>"), force, workers, quiet, verbose)
 
 
 def _config_from_document(doc: dict, name: str):
@@ -210,9 +219,6 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
     (word 5-grams, character 5-grams for Chinese), then optionally repeated lines. Each rejected document
     names the document it duplicates (duplicate_of) and its cluster; --eval scores the result.
     """
-    import yaml
-
-    from .clean import clean_pipeline
     from .dedup.chain import dedup_stages
     from .dedup.evaluate import evaluate_run
 
@@ -223,15 +229,9 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
                           hash=hash_, false_negative_weight=false_negative_weight)
     if not stages:
         _fail(CorpuskitError("nothing to do: --no-exact, --no-near and --lines off"))
-    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
-                         input_options=_input_options(input_format, text_field, id_field, url_field),
-                         output_format=output_format, workers=workers, name="dedup")
-    if print_pipeline:
-        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-        return
-    config = _config_from_document(doc, "<corpuskit dedup>")
-    result = _run_config(config, force, workers, quiet, verbose)
-    if truth is not None:
+    result = _pipeline_command(inputs, output, stages, _input_options(input_format, text_field, id_field, url_field),
+                               output_format, workers, "dedup", print_pipeline, force, quiet, verbose)
+    if result is not None and truth is not None:
         if output_format != "parquet":
             _fail(CorpuskitError("--eval reads the Parquet output: leave --output-format at parquet"))
         try:
@@ -266,23 +266,14 @@ def tokenize(inputs, output, input_format, text_field, id_field, url_field, toke
     every document ends with <|endoftext|>), `n_tokens` and `split` (train/val); OUT/tokenizer.json and
     OUT/meta.json (vocabulary, special ids, token counts, the tokenizer's SHA-256) sit beside them.
     """
-    import yaml
-
-    from .clean import clean_pipeline
-
     params = {"kind": kind, "vocab_size": vocab_size, "min_frequency": min_frequency,
               "train_sample_mb": train_sample_mb, "val_fraction": val_fraction, "seed": seed}
     if tokenizer_file is not None:
         params = {"tokenizer": str(tokenizer_file.absolute()), "val_fraction": val_fraction, "seed": seed}
-    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=[{"tokenize": params}],
-                         input_options=_input_options(input_format, text_field, id_field, url_field),
-                         output_format=output_format, workers=workers, name="tokenize")
-    if print_pipeline:
-        click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-        return
-    config = _config_from_document(doc, "<corpuskit tokenize>")
-    result = _run_config(config, force, workers, quiet, verbose)
-    if not quiet:
+    result = _pipeline_command(inputs, output, [{"tokenize": params}],
+                               _input_options(input_format, text_field, id_field, url_field), output_format, workers,
+                               "tokenize", print_pipeline, force, quiet, verbose)
+    if result is not None and not quiet:
         meta = json.loads((result.output / "meta.json").read_text(encoding="utf-8"))
         click.echo(f"tokenizer {meta['tokenizer']['kind']} with {meta['tokenizer']['vocab_size']:,} tokens "
                    f"({meta['tokenizer']['token_dtype']}) in {result.output / 'tokenizer.json'}; "
