@@ -81,6 +81,19 @@ def test_gelu():
     assert_close(gelu_backward(R, gelu_forward(x)[1]), numeric_grad(loss, x))
 
 
+def test_exact_gelu():
+    from math import erf
+
+    from corpuskit.gpt.model import _erf, gelu_exact_backward, gelu_exact_forward
+
+    z = np.linspace(-6, 6, 2001)
+    assert np.abs(_erf(z) - np.array([erf(v) for v in z])).max() < 2e-7
+    x = RNG.normal(size=(B, T, C)) * 2
+    R = RNG.normal(size=(B, T, C))
+    loss = lambda: float((gelu_exact_forward(x)[0] * R).sum())  # noqa: E731
+    assert_close(gelu_exact_backward(R, gelu_exact_forward(x)[1]), numeric_grad(loss, x), tol=1e-5)
+
+
 def test_embedding_and_crossentropy():
     wte, wpe = RNG.normal(size=(V, C)), RNG.normal(size=(T, C))
     idx = RNG.integers(0, V, (B, T))
@@ -94,9 +107,11 @@ def test_embedding_and_crossentropy():
     assert_close(crossentropy_backward(crossentropy_forward(logits, targets)[1]), numeric_grad(ce, logits))
 
 
-@pytest.mark.parametrize("bias,positions", [(True, "learned"), (False, "learned"), (True, "sinusoidal")])
-def test_whole_model(bias, positions):
-    cfg = GPTConfig(vocab_size=V, block_size=8, n_layer=2, n_head=NH, n_embd=C, bias=bias, positions=positions)
+@pytest.mark.parametrize("bias,positions,gelu", [(True, "learned", "tanh"), (False, "learned", "tanh"),
+                                                 (True, "sinusoidal", "tanh"), (False, "learned", "exact")])
+def test_whole_model(bias, positions, gelu):
+    cfg = GPTConfig(vocab_size=V, block_size=8, n_layer=2, n_head=NH, n_embd=C, bias=bias, positions=positions,
+                    gelu=gelu)
     params = init_params(cfg, seed=1, dtype=np.float64)
     rng = np.random.default_rng(2)
     for k in params:  # weights far from their initial scale, so no layer is near-linear or near-zero

@@ -8,8 +8,9 @@ from corpuskit.gpt.model import GPT, GPTConfig, init_params
 from corpuskit.gpt.sample import Generator, generate, sample_next
 
 
-def _model(positions="learned", bias=True, block=12):
-    cfg = GPTConfig(vocab_size=17, block_size=block, n_layer=2, n_head=2, n_embd=16, bias=bias, positions=positions)
+def _model(positions="learned", bias=True, block=12, gelu="tanh"):
+    cfg = GPTConfig(vocab_size=17, block_size=block, n_layer=2, n_head=2, n_embd=16, bias=bias, positions=positions,
+                    gelu=gelu)
     params = init_params(cfg, seed=3, dtype=np.float64)
     rng = np.random.default_rng(4)
     for k in params:
@@ -18,8 +19,8 @@ def _model(positions="learned", bias=True, block=12):
 
 
 def test_cached_logits_equal_full_forward():
-    for positions, bias in (("learned", True), ("sinusoidal", False)):
-        cfg, params = _model(positions, bias)
+    for positions, bias, gelu in (("learned", True, "tanh"), ("sinusoidal", False, "tanh"), ("learned", False, "exact")):
+        cfg, params = _model(positions, bias, gelu=gelu)
         seq = np.random.default_rng(0).integers(0, 17, 10).tolist()
         full, _ = GPT(cfg, params).forward(np.array([seq]))
         gen = Generator(params, cfg)

@@ -44,12 +44,15 @@ class GPTConfig:
     bias: bool = True
     positions: str = "learned"  # or "sinusoidal"
     layernorm_eps: float = 1e-5
+    gelu: str = "tanh"  # GPT-2's approximation, or "exact" (x * Phi(x), PyTorch's and nanoGPT's default)
 
     def __post_init__(self):
         if self.n_embd % self.n_head:
             raise ValueError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
         if self.positions not in ("learned", "sinusoidal"):
             raise ValueError(f"positions must be 'learned' or 'sinusoidal', not {self.positions!r}")
+        if self.gelu not in ("tanh", "exact"):
+            raise ValueError(f"gelu must be 'tanh' or 'exact', not {self.gelu!r}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be within [0, 1)")
 
@@ -215,6 +218,36 @@ def gelu_backward(dout, cache):
     return s
 
 
+_ERF_P = 0.3275911
+_ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+
+
+def _erf(z):
+    """erf by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7, below float32's resolution near 1): NumPy has
+    no erf ufunc and SciPy is not a dependency."""
+    xp = array_module(z)
+    a = xp.abs(z)
+    t = 1.0 / (1.0 + _ERF_P * a)
+    a1, a2, a3, a4, a5 = _ERF_A
+    poly = t * (a1 + t * (a2 + t * (a3 + t * (a4 + t * a5))))
+    y = 1.0 - poly * xp.exp(-a * a)
+    return xp.copysign(y, z)
+
+
+def gelu_exact_forward(x):
+    """GELU with the normal CDF, x * Phi(x) (PyTorch's nn.GELU() default; nanoGPT's MLP). Caches x and Phi(x)."""
+    cdf = 0.5 * (1.0 + _erf(x * (1.0 / math.sqrt(2.0))))
+    return x * cdf, (x, cdf)
+
+
+def gelu_exact_backward(dout, cache):
+    """d/dx = Phi(x) + x phi(x)."""
+    xp = array_module(dout)
+    x, cdf = cache
+    pdf = xp.exp(-0.5 * x * x) * (1.0 / math.sqrt(2.0 * math.pi))
+    return dout * (cdf + x * pdf)
+
+
 def _dropout_mask(shape, dtype, p, rng):
     """Inverted dropout: 0 with probability p, else 1/(1-p); uniforms drawn in the activations' dtype
     (float32 draws are half the memory and time of float64 ones)."""
@@ -357,7 +390,7 @@ class GPT:
             x = x + proj
             m, c_ln2 = layernorm_forward(x, self._p(h + "ln_2.w"), self._p(h + "ln_2.b"), cfg.layernorm_eps)
             fc, c_fc = matmul_forward(m, self._p(h + "mlp.c_fc.w"), self._p(h + "mlp.c_fc.b"))
-            g, c_gelu = gelu_forward(fc)
+            g, c_gelu = (gelu_forward if cfg.gelu == "tanh" else gelu_exact_forward)(fc)
             out, c_fcp = matmul_forward(g, self._p(h + "mlp.c_proj.w"), self._p(h + "mlp.c_proj.b"))
             out, c_rd2 = dropout_forward(out, p, rng)
             x = x + out
@@ -386,7 +419,7 @@ class GPT:
             c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2 = blocks[layer]
             dout = dropout_backward(dx, c_rd2)
             dg, grads[h + "mlp.c_proj.w"], db_fcp = matmul_backward(dout, c_fcp)
-            dfc = gelu_backward(dg, c_gelu)
+            dfc = (gelu_backward if cfg.gelu == "tanh" else gelu_exact_backward)(dg, c_gelu)
             dm, grads[h + "mlp.c_fc.w"], db_fc = matmul_backward(dfc, c_fc)
             dx_ln2, grads[h + "ln_2.w"], db_ln2 = layernorm_backward(dm, c_ln2)
             dx = dx + dx_ln2

@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from .model import GPTConfig, array_module, gelu_forward, layernorm_forward, sinusoidal_positions
+from .model import (GPTConfig, array_module, gelu_exact_forward, gelu_forward, layernorm_forward,
+                    sinusoidal_positions)
 
 
 class Generator:
@@ -66,7 +67,7 @@ class Generator:
             y = (att @ values).transpose(1, 0, 2).reshape(n, cfg.n_embd)
             x = x + self._linear(y, h + "attn.c_proj")
             m, _ = layernorm_forward(x, self.params[h + "ln_2.w"], self._p(h + "ln_2.b"), eps)
-            g, _ = gelu_forward(self._linear(m, h + "mlp.c_fc"))
+            g, _ = (gelu_forward if cfg.gelu == "tanh" else gelu_exact_forward)(self._linear(m, h + "mlp.c_fc"))
             x = x + self._linear(g, h + "mlp.c_proj")
         xf, _ = layernorm_forward(x[-1:], self.params["ln_f.w"], self._p("ln_f.b"), eps)
         self.tokens.extend(int(i) for i in ids)

@@ -46,6 +46,7 @@ class TrainConfig:
     dropout: float = 0.0
     bias: bool = False
     positions: str = "learned"
+    gelu: str = "tanh"  # or "exact" (nanoGPT's nn.GELU())
     # optimisation
     batch_size: int = 12
     grad_accum: int = 1
@@ -83,7 +84,7 @@ class TrainConfig:
     def model_config(self, vocab_size: int) -> GPTConfig:
         return GPTConfig(vocab_size=vocab_size, block_size=self.block_size, n_layer=self.n_layer,
                          n_head=self.n_head, n_embd=self.n_embd, dropout=self.dropout, bias=self.bias,
-                         positions=self.positions)
+                         positions=self.positions, gelu=self.gelu)
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "train config") -> "TrainConfig":
