@@ -13,10 +13,13 @@ When PyTorch is installed, the same model and training step in PyTorch eager mod
 for a comparison in the same run (``--no-torch`` skips it).
 
 Each config runs in a fresh process (so its peak RSS is its own): a few warm-up steps, then ``--iters`` timed
-training steps (forward, backward, clipping, AdamW). Printed: ms per iteration, tokens/s, MFU (nanoGPT's FLOPs
-estimate 6N + 12·L·H·Q·T per token against this machine's float32 matmul peak, measured here with 1024² BLAS
-matmuls on all cores), the time per layer function (forward and backward, summed over the layers; "other" is
-the rest of the step: the tied output projection, residual additions, gradient clipping, AdamW), and the peak RSS.
+training steps (forward, backward, clipping, AdamW) with the batch split into parts on threads as ``corpuskit
+train`` does (``--threads``, default: auto). Printed: ms per iteration, tokens/s, MFU (nanoGPT's FLOPs estimate
+6N + 12·L·H·Q·T per token against this machine's float32 matmul peak, measured here with 1024² BLAS matmuls on
+all cores), and the peak RSS; then, in the same process with the batch in one part, the time per layer function
+(forward and backward, summed over the layers; "other" is the rest of the step: the tied output projection,
+residual additions, gradient clipping, AdamW) — where the time goes. NumPy and PyTorch processes alternate for
+``--rounds`` rounds; medians and the ratio of medians are printed (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -39,12 +42,13 @@ CONFIGS = {
 TIMED = ["embedding", "layernorm", "matmul", "attention", "gelu", "dropout", "crossentropy"]
 
 
-def _run(name: str, iters: int, queue) -> None:
+def _run(name: str, iters: int, queue, threads: int = 0) -> None:
     import numpy as np
 
     import corpuskit.gpt.model as M
-    from corpuskit.gpt.model import GPT, GPTConfig, count_params, init_params
+    from corpuskit.gpt.model import GPTConfig, count_params, init_params
     from corpuskit.gpt.optim import AdamW, clip_grads
+    from corpuskit.gpt.parallel import DataParallel, auto_parts
     from corpuskit.gpt.train import flops_per_token, matmul_peak_flops
 
     spec = CONFIGS[name]
@@ -61,41 +65,48 @@ def _run(name: str, iters: int, queue) -> None:
             return out
         return wrapper
 
-    for kind in TIMED:
-        for direction in ("forward", "backward"):
-            fname = f"{kind}_{direction}"
-            setattr(M, fname, timed(kind, getattr(M, fname)))
+    peak = matmul_peak_flops("float32")
     params = init_params(cfg, seed=0)
-    model = GPT(cfg, params)
     opt = AdamW(params, lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     rng = np.random.default_rng(0)
     drop_rng = np.random.default_rng(1)
 
-    def step():
-        x = rng.integers(0, 68, (B, T))
-        y = rng.integers(0, 68, (B, T))
-        model.forward(x, y, train=True, rng=drop_rng)
-        grads = model.backward()
-        clip_grads(grads, 1.0)
-        opt.step(grads, 1e-3)
+    def steps(dp, n):
+        for _ in range(n):
+            x = rng.integers(0, 68, (B, T))
+            y = rng.integers(0, 68, (B, T))
+            _, grads = dp.loss_and_grads(x, y, drop_rng)
+            clip_grads(grads, 1.0)
+            opt.step(grads, 1e-3)
 
-    for _ in range(3):
-        step()
-    for k in timings:
-        timings[k] = 0.0
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        step()
-    total = time.perf_counter() - t0
+    parts = min(threads, B) if threads else auto_parts(B, T)
+    with DataParallel(cfg, params, parts) as dp:
+        steps(dp, 3)
+        t0 = time.perf_counter()
+        steps(dp, iters)
+        total = time.perf_counter() - t0
+        blas_threads = dp.blas_threads
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # where the time goes: the same step in one part, each layer function timed
+    for kind in TIMED:
+        for direction in ("forward", "backward"):
+            fname = f"{kind}_{direction}"
+            setattr(M, fname, timed(kind, getattr(M, fname)))
+    with DataParallel(cfg, params, 1) as dp:
+        steps(dp, 3)
+        for k in timings:
+            timings[k] = 0.0
+        t1 = time.perf_counter()
+        steps(dp, iters)
+        one_part = time.perf_counter() - t1
     n = count_params(params, cfg)
     fpt = flops_per_token(cfg, n - int(params["wpe"].size))
-    peak = matmul_peak_flops("float32")
     tps = B * T * iters / total
-    queue.put({"config": name, "params": n, "ms_per_iter": 1000 * total / iters, "tokens_per_s": tps,
-               "mfu": fpt * tps / peak, "peak_gflops": peak / 1e9,
+    queue.put({"config": name, "params": n, "parts": parts, "blas_threads": blas_threads,
+               "ms_per_iter": 1000 * total / iters, "tokens_per_s": tps,
+               "mfu": fpt * tps / peak, "peak_gflops": peak / 1e9, "one_part_ms_per_iter": 1000 * one_part / iters,
                "layers_ms": {k: 1000 * v / iters for k, v in timings.items()},
-               "other_ms": 1000 * (total - sum(timings.values())) / iters,
-               "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+               "other_ms": 1000 * (one_part - sum(timings.values())) / iters, "peak_rss_mib": rss})
 
 
 def _run_torch(name: str, iters: int, queue) -> None:
@@ -166,10 +177,10 @@ def _run_torch(name: str, iters: int, queue) -> None:
                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
-def _in_process(target, name, iters):
+def _in_process(target, name, iters, *extra):
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    proc = ctx.Process(target=target, args=(name, iters, q))
+    proc = ctx.Process(target=target, args=(name, iters, q, *extra))
     proc.start()
     out = q.get()
     proc.join()
@@ -182,6 +193,8 @@ def main() -> None:
     ap.add_argument("--iters", type=int, default=None, help="timed steps (default 50 baby, 5 gpu)")
     ap.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch eager comparison")
+    ap.add_argument("--threads", type=int, default=0, help="parts of each batch on threads (0: auto, as train)")
+    ap.add_argument("--rounds", type=int, default=None, help="alternating NumPy/PyTorch rounds (default 3 baby, 1 gpu)")
     args = ap.parse_args()
     import importlib.util
 
@@ -190,25 +203,37 @@ def main() -> None:
         print("PyTorch is not installed: no comparison (pip install torch, CPU build, to get one)\n")
     for name in args.configs:
         iters = args.iters or (50 if name == "baby" else 5)
-        r = _in_process(_run, name, iters)
+        rounds = args.rounds or (3 if name == "baby" else 1)
+        runs, torch_runs = [], []
+        for _ in range(rounds):
+            runs.append(_in_process(_run, name, iters, args.threads))
+            if have_torch:
+                torch_runs.append(_in_process(_run_torch, name, iters))
+        r = sorted(runs, key=lambda x: x["ms_per_iter"])[len(runs) // 2]  # the median round
         spec = CONFIGS[name]
         print(f"== {name}: {spec['n_layer']} layers, {spec['n_head']} heads, {spec['n_embd']} channels, block "
               f"{spec['block_size']}, batch {spec['batch_size']}, dropout {spec['dropout']}; "
-              f"{r['params'] / 1e6:.2f} M parameters")
-        print(f"{r['ms_per_iter']:.1f} ms/iter, {r['tokens_per_s']:,.0f} tokens/s, MFU {100 * r['mfu']:.1f}% of "
-              f"{r['peak_gflops']:.0f} GFLOP/s (measured float32 matmul peak), peak RSS {r['peak_rss_mib']:.0f} MiB")
-        parts = sorted(r["layers_ms"].items(), key=lambda kv: -kv[1]) + [("other", r["other_ms"])]
-        print("per iteration: " + ", ".join(f"{k} {v:.1f} ms ({100 * v / r['ms_per_iter']:.0f}%)" for k, v in parts))
-        if have_torch:
-            t = _in_process(_run_torch, name, iters)
+              f"{r['params'] / 1e6:.2f} M parameters; batch in {r['parts']} part(s) on threads, "
+              f"{r['blas_threads']} BLAS thread(s) each; {iters} steps x {rounds} round(s)")
+        print(f"{r['ms_per_iter']:.1f} ms/iter (median; rounds: "
+              + ", ".join(f"{x['ms_per_iter']:.1f}" for x in runs) + f"), {r['tokens_per_s']:,.0f} tokens/s, "
+              f"MFU {100 * r['mfu']:.1f}% of {r['peak_gflops']:.0f} GFLOP/s (measured float32 matmul peak), "
+              f"peak RSS {r['peak_rss_mib']:.0f} MiB")
+        layers = sorted(r["layers_ms"].items(), key=lambda kv: -kv[1]) + [("other", r["other_ms"])]
+        print(f"where the time goes (batch in one part, {r['one_part_ms_per_iter']:.1f} ms/iter): "
+              + ", ".join(f"{k} {v:.1f} ms ({100 * v / r['one_part_ms_per_iter']:.0f}%)" for k, v in layers))
+        if torch_runs:
+            t = sorted(torch_runs, key=lambda x: x["ms_per_iter"])[len(torch_runs) // 2]
+            ratios = [b["ms_per_iter"] / a["ms_per_iter"] for a, b in zip(runs, torch_runs)]
             print(f"PyTorch {t['version']} eager, {t['threads']} threads, same model and step: {t['ms_per_iter']:.1f} "
-                  f"ms/iter, {t['tokens_per_s']:,.0f} tokens/s, peak RSS {t['peak_rss_mib']:.0f} MiB -> NumPy is "
-                  f"{t['ms_per_iter'] / r['ms_per_iter']:.2f}x PyTorch's speed")
+                  "ms/iter (median; rounds: " + ", ".join(f"{x['ms_per_iter']:.1f}" for x in torch_runs)
+                  + f"), {t['tokens_per_s']:,.0f} tokens/s, peak RSS {t['peak_rss_mib']:.0f} MiB -> NumPy is "
+                  f"{t['ms_per_iter'] / r['ms_per_iter']:.2f}x PyTorch's speed (ratio of medians; per round: "
+                  + ", ".join(f"{x:.2f}" for x in ratios) + ")")
             r["torch"] = t
         if args.json:
             print(json.dumps(r))
         print()
-
 
 if __name__ == "__main__":
     main()

@@ -138,3 +138,22 @@ def test_whole_model_with_dropout():
     for name in ("wte", "h0.attn.c_attn.w", "h0.mlp.c_fc.w"):
         entries = RNG.choice(params[name].size, 10, replace=False)
         assert_close(grads[name], numeric_grad(loss, params[name], entries=entries), entries, tol=1e-5)
+
+
+def test_attention_softmax_survives_scores_far_above_the_diagonal():
+    """The softmax shifts rows by their diagonal score; a score 1000 above it must still give exact probabilities
+    (the row falls back to the maximum), not inf or NaN."""
+    rng = np.random.default_rng(5)
+    B, T, C, NH = 2, 6, 8, 2
+    qkv = rng.standard_normal((B, T, 3 * C)).astype(np.float32)
+    qkv[0, 2, :C] = 40.0  # a query and an earlier key that agree enormously: score ~ 40 * 40 * 4 / 2
+    qkv[0, 0, C:2 * C] = 40.0
+    qkv[0, 2, C:2 * C] = -40.0  # its own key disagrees
+    out, cache = attention_forward(qkv, NH)
+    att = cache[3]
+    q, k = cache[0].astype(np.float64), cache[1].astype(np.float64)
+    scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(C // NH) + np.triu(np.full((T, T), -np.inf), 1)
+    ref = np.exp(scores - scores.max(-1, keepdims=True))
+    ref /= ref.sum(-1, keepdims=True)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(att, ref, atol=1e-6)

@@ -69,9 +69,11 @@ def test_loss_falls_well_below_the_unigram_entropy(tmp_path):
     assert {"loss", "lr", "grad_norm", "tokens_per_s", "mfu"} <= set(log[1])
 
 
-def test_resume_reproduces_the_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("threads", [1, 3])
+def test_resume_reproduces_the_uninterrupted_run(tmp_path, threads):
+    """With one part per batch and with three uneven parts on a thread pool (dropout on: per-part generators)."""
     tokens, _ = _token_dir(tmp_path)
-    cfg = TrainConfig(**SMALL, max_iters=30, eval_interval=10, dropout=0.1)
+    cfg = TrainConfig(**SMALL, max_iters=30, eval_interval=10, dropout=0.1, threads=threads)
     full = train(tokens, tmp_path / "full", cfg, log=lambda m: None)
     first = train(tokens, tmp_path / "cut", cfg, log=lambda m: None, stop_after=17)
     assert first.step == 17
@@ -141,7 +143,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_losses(tmp_path):
     tokens, _ = _token_dir(tmp_path)
     args = ["--set", "n_layer=2", "--set", "n_head=2", "--set", "n_embd=32", "--set", "block_size=32",
             "--set", "batch_size=8", "--set", "val_from=tail", "--set", "eval_iters=2", "--set", "eval_interval=5",
-            "--set", "log_interval=1", "--set", "dropout=0.1", "--max-iters", "60"]
+            "--set", "log_interval=1", "--set", "dropout=0.1", "--set", "threads=2", "--max-iters", "60"]
 
     def cmd(run):
         return [sys.executable, "-m", "corpuskit.cli", "train", str(tokens), "-o", str(run), *args]

@@ -82,28 +82,59 @@ def embedding_backward(dx, cache, vocab_size, learned_positions=True):
     return dwte, dwpe
 
 
+_CONSTANTS: dict = {}
+
+
+def _filled(n, value, dtype, xp):
+    """A cached read-only vector of ``n`` times ``value``: row sums and means become matrix-vector products."""
+    key = (n, value, str(dtype), xp.__name__)
+    if key not in _CONSTANTS:
+        _CONSTANTS[key] = xp.full(n, value, dtype=dtype)
+    return _CONSTANTS[key]
+
+
+def _row_dot(a, b):
+    """sum(a * b, axis=-1) for 2-D arrays without the product as a temporary."""
+    return array_module(a).einsum("ij,ij->i", a, b)
+
+
+# Row reductions: NumPy reduces along a short last axis (C = 128, T = 64) one row at a time, several times slower
+# than a BLAS matrix-vector product with a vector of ones, or einsum's fused multiply-add for sums of products.
+
 def layernorm_forward(x, w, b, eps=1e-5):
     """Normalise over C, then scale by ``w`` and shift by ``b`` (None: no bias). Caches xhat and rstd."""
-    mean = x.mean(axis=-1, keepdims=True)
-    xc = x - mean
-    var = (xc * xc).mean(axis=-1, keepdims=True)
-    rstd = 1.0 / array_module(x).sqrt(var + eps)
-    xhat = xc * rstd
+    xp = array_module(x)
+    C = x.shape[-1]
+    x2 = x.reshape(-1, C)
+    mean = x2 @ _filled(C, 1.0 / C, x.dtype, xp)
+    xhat = x2 - mean[:, None]
+    var = _row_dot(xhat, xhat)
+    var *= 1.0 / C
+    var += eps
+    rstd = xp.sqrt(var, out=var)
+    xp.divide(1.0, rstd, out=rstd)
+    xhat *= rstd[:, None]
     out = xhat * w
     if b is not None:
         out += b
-    return out, (xhat, rstd, w)
+    return out.reshape(x.shape), (xhat.reshape(x.shape), rstd.reshape(*x.shape[:-1], 1), w)
 
 
 def layernorm_backward(dout, cache):
-    """-> dx, dw, db."""
+    """-> dx, dw, db.  dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dout * w."""
+    xp = array_module(dout)
     xhat, rstd, w = cache
     C = dout.shape[-1]
-    dw = (dout * xhat).reshape(-1, C).sum(axis=0)
-    db = dout.reshape(-1, C).sum(axis=0)
-    dxhat = dout * w
-    dx = rstd * (dxhat - dxhat.mean(axis=-1, keepdims=True) - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
-    return dx, dw, db
+    d2, xh = dout.reshape(-1, C), xhat.reshape(-1, C)
+    dw = xp.einsum("ij,ij->j", d2, xh)
+    db = _filled(d2.shape[0], 1.0, d2.dtype, xp) @ d2
+    dx = d2 * w
+    m2 = _row_dot(dx, xh)
+    m2 *= 1.0 / C
+    dx -= (dx @ _filled(C, 1.0 / C, dx.dtype, xp))[:, None]
+    dx -= xh * m2[:, None]
+    dx *= rstd.reshape(-1, 1)
+    return dx.reshape(dout.shape), dw, db
 
 
 def matmul_forward(x, w, b):
@@ -137,6 +168,40 @@ def _causal_mask(T, dtype, xp):
     return _MASKS[key]
 
 
+def _matmul_into(a, b, out):
+    """a @ b written into the (strided) view ``out``: NumPy's matmul fills it directly, sparing a transposed copy
+    and a concatenation; other array modules assign."""
+    if isinstance(out, np.ndarray):
+        np.matmul(a, b, out=out)
+    else:
+        out[...] = a @ b
+
+
+def _causal_softmax(q, k, scale, exact_max):
+    """softmax(q k^T * scale + causal mask) over the last axis, computed in place in the scores array.
+
+    Softmax does not change when a row is shifted by a constant; the usual constant is the row maximum, but
+    NumPy's maximum along a 64-long last axis costs as much as the rest of the softmax. The diagonal score (the
+    position's own key, always unmasked) is as good unless a score exceeds it by more than float's exp range,
+    which shows as an infinite row sum: then None is returned and the caller recomputes with the maxima."""
+    xp = array_module(q)
+    B, NH, T, HS = q.shape
+    att = q @ k.transpose(0, 1, 3, 2)
+    att *= scale
+    att += _causal_mask(T, att.dtype, xp)  # 0 on and below the diagonal, -inf above
+    if exact_max:
+        att -= att.max(axis=-1, keepdims=True)
+    else:
+        att -= att.diagonal(axis1=2, axis2=3).copy()[..., None]
+    with np.errstate(over="ignore"):
+        xp.exp(att, out=att)
+    sums = att.reshape(-1, T) @ _filled(T, 1.0, att.dtype, xp)
+    if not exact_max and not bool(xp.isfinite(sums).all()):
+        return None
+    att /= sums.reshape(B, NH, T, 1)
+    return att
+
+
 def attention_forward(qkv, n_head, dropout=0.0, rng=None):
     """Causal multi-head self-attention. qkv (B,T,3C) -> out (B,T,C).
     Caches q, k, v (B,NH,T,HS) and the attention probabilities ``att`` (B,NH,T,T), after dropout ``att_drop``."""
@@ -146,20 +211,17 @@ def attention_forward(qkv, n_head, dropout=0.0, rng=None):
     hs = C // n_head
     q, k, v = (qkv[..., i * C:(i + 1) * C].reshape(B, T, n_head, hs).transpose(0, 2, 1, 3) for i in range(3))
     scale = 1.0 / math.sqrt(hs)
-    att = q @ k.transpose(0, 1, 3, 2)  # scores, then (in place) the probabilities
-    att *= scale
-    att += _causal_mask(T, att.dtype, xp)  # 0 on and below the diagonal, -inf above
-    att -= att.max(axis=-1, keepdims=True)
-    xp.exp(att, out=att)
-    att /= att.sum(axis=-1, keepdims=True)
+    att = _causal_softmax(q, k, scale, exact_max=False)
+    if att is None:  # a score far above its row's diagonal: shift by the row maxima instead
+        att = _causal_softmax(q, k, scale, exact_max=True)
     drop_mask = None
     att_drop = att
     if dropout > 0.0:
         drop_mask = _dropout_mask(att.shape, att.dtype, dropout, rng)
         att_drop = att * drop_mask
-    y = att_drop @ v  # (B,NH,T,HS)
-    out = y.transpose(0, 2, 1, 3).reshape(B, T, C)
-    return out, (q, k, v, att, att_drop, drop_mask, scale)
+    out = xp.empty((B, T, n_head, hs), dtype=qkv.dtype)
+    _matmul_into(att_drop, v, out.transpose(0, 2, 1, 3))  # y (B,NH,T,HS), written in (B,T,NH,HS) order
+    return out.reshape(B, T, C), (q, k, v, att, att_drop, drop_mask, scale)
 
 
 def attention_backward(dout, cache):
@@ -168,21 +230,20 @@ def attention_backward(dout, cache):
     q, k, v, att, att_drop, drop_mask, scale = cache
     B, NH, T, HS = q.shape
     dy = dout.reshape(B, T, NH, HS).transpose(0, 2, 1, 3)
-    dv = att_drop.transpose(0, 1, 3, 2) @ dy
+    dqkv = xp.empty((B, T, 3, NH, HS), dtype=dout.dtype)  # dq, dk, dv written straight into their columns
+    dq, dk, dv = dqkv.transpose(2, 0, 3, 1, 4)  # views, (B,NH,T,HS) each
+    _matmul_into(att_drop.transpose(0, 1, 3, 2), dy, dv)
     datt = dy @ v.transpose(0, 1, 3, 2)
     if drop_mask is not None:
         datt *= drop_mask
     # softmax backward, in place on datt: dscores = att * (datt - sum(datt * att)) * scale
-    tmp = datt * att
-    datt -= tmp.sum(axis=-1, keepdims=True)
-    del tmp
+    datt -= _row_dot(datt.reshape(-1, T), att.reshape(-1, T)).reshape(B, NH, T, 1)
     datt *= att
     datt *= scale
     dscores = datt
-    dq = dscores @ k
-    dk = dscores.transpose(0, 1, 3, 2) @ q
-    dqkv = xp.concatenate([d.transpose(0, 2, 1, 3).reshape(B, T, NH * HS) for d in (dq, dk, dv)], axis=-1)
-    return dqkv
+    _matmul_into(dscores, k, dq)
+    _matmul_into(dscores.transpose(0, 1, 3, 2), q, dk)
+    return dqkv.reshape(B, T, 3 * NH * HS)
 
 
 def gelu_forward(x):
@@ -402,12 +463,13 @@ class GPT:
         self.cache = (c_emb, c_drop, blocks, c_lnf, xf, c_ce)
         return logits, loss
 
-    def backward(self) -> dict:
-        """Gradients of the mean loss of the last ``forward`` (with targets) for every parameter."""
+    def backward(self, dloss: float = 1.0) -> dict:
+        """Gradients of ``dloss`` times the mean loss of the last ``forward`` (with targets) for every parameter
+        (a part of a batch passes its share of the positions, so that the parts' gradients add up)."""
         cfg = self.config
         c_emb, c_drop, blocks, c_lnf, xf, c_ce = self.cache
         grads: dict = {}
-        dlogits = crossentropy_backward(c_ce)
+        dlogits = crossentropy_backward(c_ce, dloss)
         V, C = self.params["wte"].shape
         dwte_head = dlogits.reshape(-1, V).T @ xf.reshape(-1, C)
         dxf = (dlogits.reshape(-1, V) @ self.params["wte"]).reshape(xf.shape)

@@ -32,8 +32,9 @@ import pyarrow.parquet as pq
 
 from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
-from .model import GPT, GPTConfig, count_params, init_params
+from .model import GPTConfig, count_params, init_params
 from .optim import AdamW, clip_grads, lr_at
+from .parallel import DataParallel, auto_parts
 
 
 @dataclass
@@ -68,6 +69,7 @@ class TrainConfig:
     seed: int = 1337
     dtype: str = "float32"
     device: str = "cpu"  # or "gpu" (CuPy)
+    threads: int = 0  # parts of each batch run at once (0: auto, one per core; see gpt/parallel.py)
 
     def __post_init__(self):
         if self.val_from not in ("split", "tail"):
@@ -80,6 +82,14 @@ class TrainConfig:
                      "block_size"):
             if getattr(self, name) < 1:
                 raise CorpuskitError(f"{name} must be at least 1")
+        if self.threads < 0:
+            raise CorpuskitError("threads must be 0 (auto) or a positive number")
+
+    def parts(self) -> int:
+        """How many parts of a batch run at once: ``threads``, or one per core (see :func:`auto_parts`)."""
+        if self.device != "cpu":
+            return 1
+        return min(self.threads, self.batch_size) if self.threads else auto_parts(self.batch_size, self.block_size)
 
     def model_config(self, vocab_size: int) -> GPTConfig:
         return GPTConfig(vocab_size=vocab_size, block_size=self.block_size, n_layer=self.n_layer,
@@ -299,7 +309,7 @@ class TrainResult:
     history: list[dict]
 
 
-def _evaluate(model: GPT, data: TokenData, cfg: TrainConfig, xp) -> dict[str, float]:
+def _evaluate(dp: DataParallel, data: TokenData, cfg: TrainConfig, xp) -> dict[str, float]:
     """Mean loss over ``eval_iters`` fixed windows of each split (the same windows at every evaluation)."""
     out = {}
     for name, arr in (("train", data.train), ("val", data.val)):
@@ -307,9 +317,7 @@ def _evaluate(model: GPT, data: TokenData, cfg: TrainConfig, xp) -> dict[str, fl
         losses = []
         for _ in range(cfg.eval_iters):
             x, y = get_batch(arr, cfg.batch_size, cfg.block_size, rng)
-            _, loss = model.forward(xp.asarray(x), xp.asarray(y))
-            losses.append(float(loss))
-        model.cache = None
+            losses.append(dp.loss(xp.asarray(x), xp.asarray(y)))
         out[name] = float(np.mean(losses))
     return out
 
@@ -337,7 +345,7 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
     dtype = np.dtype(cfg.dtype)
     ckpt = run_dir / "ckpt.npz"
     tokenizer_sha = data.meta["tokenizer"]["sha256"]
-    settings = {"model": mcfg.as_dict(), "train": asdict(cfg)}
+    settings = {"model": mcfg.as_dict(), "train": {k: v for k, v in asdict(cfg).items() if k != "threads"}}
     if ckpt.exists():
         header, params_np, m, v = load_checkpoint(ckpt)
         if header["tokenizer_sha256"] != tokenizer_sha:
@@ -360,7 +368,7 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
                                  f"state and activations for batch {cfg.batch_size} x {cfg.block_size}), but only "
                                  f"{avail / 2**30:.1f} GiB is available: lower batch_size (use grad_accum) or "
                                  "block_size")
-    model = GPT(mcfg, params)
+    parts = cfg.parts()
     opt = AdamW(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
     rng_data = np.random.default_rng([cfg.seed, 1])
     rng_drop = (xp.random.default_rng([cfg.seed, 2]) if xp is np else xp.random.default_rng(cfg.seed + 2))
@@ -374,20 +382,24 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
         history = [h for h in _read_log(run_dir / "log.jsonl") if h["step"] <= step]  # later lines are redone
         write_text_atomic(run_dir / "log.jsonl", "".join(json.dumps(h) + "\n" for h in history))
         log(f"resuming {run_dir} at step {step}")
+        if header.get("parts", parts) != parts:
+            log(f"note: the run so far split each batch into {header['parts']} parts, this machine uses {parts} "
+                "(set threads to match): losses will differ in rounding from an uninterrupted run")
     decay_steps = cfg.lr_decay_iters or cfg.max_iters
     tokens_per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
     peak = matmul_peak_flops(cfg.dtype) if cfg.device == "cpu" else float("nan")
     fpt = flops_per_token(mcfg, n_params - (int(params["wpe"].size) if "wpe" in params else 0))
     log(f"model: {n_params / 1e6:.2f} M parameters, {mcfg.n_layer} layers, {mcfg.n_head} heads, {mcfg.n_embd} "
         f"channels, block {mcfg.block_size}, vocabulary {mcfg.vocab_size}; data: {len(data.train):,} train / "
-        f"{len(data.val):,} val tokens; ~{need / 2**20:.0f} MiB per step; matmul peak {peak / 1e9:.1f} GFLOP/s")
+        f"{len(data.val):,} val tokens; ~{need / 2**20:.0f} MiB per step; matmul peak {peak / 1e9:.1f} GFLOP/s; "
+        f"batch in {parts} part(s) at once")
 
     def checkpoint(at: int):
         save_checkpoint(ckpt, params, opt, {
             "step": at, "adam_t": opt.t, "rng_data": rng_data.bit_generator.state,
             "rng_dropout": rng_drop.bit_generator.state if xp is np else None,
             "settings": settings, "tokenizer_sha256": tokenizer_sha, "tokenizer": data.meta["tokenizer"],
-            "corpuskit_format": "corpuskit-gpt/1"})
+            "parts": parts, "corpuskit_format": "corpuskit-gpt/1"})
 
     if header is None:
         write_text_atomic(run_dir / "log.jsonl", "")
@@ -404,53 +416,53 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
                        f"{mcfg.n_layer}L {mcfg.n_head}H {mcfg.n_embd}C, block {mcfg.block_size}, "
                        f"batch {cfg.batch_size}x{cfg.grad_accum}")
 
-    done_here = 0
-    last_train = last_val = None
-    t_last, tokens_since = time.perf_counter(), 0
-    while True:
-        if step % cfg.eval_interval == 0 or step == cfg.max_iters:
-            if not any(h["step"] == step and "val_loss" in h for h in history):
-                ev = _evaluate(model, data, cfg, xp)
-                last_train, last_val = ev["train"], ev["val"]
-                record({"step": step, "train_loss": last_train, "val_loss": last_val})
-                log(f"step {step}: train loss {last_train:.4f}, val loss {last_val:.4f}")
-                curve()
-            checkpoint(step)
-            t_last, tokens_since = time.perf_counter(), 0
-        if step >= cfg.max_iters:
-            break
-        if stop_after is not None and done_here >= stop_after:
-            checkpoint(step)
-            break
-        lr = lr_at(step, cfg.lr, cfg.min_lr, cfg.warmup_iters, decay_steps)
-        grads, loss_sum = None, 0.0
-        for _ in range(cfg.grad_accum):
-            x, y = get_batch(data.train, cfg.batch_size, cfg.block_size, rng_data)
-            _, loss = model.forward(xp.asarray(x), xp.asarray(y), train=True, rng=rng_drop)
-            g = model.backward()
-            loss_sum += float(loss)
-            if grads is None:
-                grads = g
-            else:
+    with DataParallel(mcfg, params, parts) as dp:
+        done_here = 0
+        last_train = last_val = None
+        t_last, tokens_since = time.perf_counter(), 0
+        while True:
+            if step % cfg.eval_interval == 0 or step == cfg.max_iters:
+                if not any(h["step"] == step and "val_loss" in h for h in history):
+                    ev = _evaluate(dp, data, cfg, xp)
+                    last_train, last_val = ev["train"], ev["val"]
+                    record({"step": step, "train_loss": last_train, "val_loss": last_val})
+                    log(f"step {step}: train loss {last_train:.4f}, val loss {last_val:.4f}")
+                    curve()
+                checkpoint(step)
+                t_last, tokens_since = time.perf_counter(), 0
+            if step >= cfg.max_iters:
+                break
+            if stop_after is not None and done_here >= stop_after:
+                checkpoint(step)
+                break
+            lr = lr_at(step, cfg.lr, cfg.min_lr, cfg.warmup_iters, decay_steps)
+            grads, loss_sum = None, 0.0
+            for _ in range(cfg.grad_accum):
+                x, y = get_batch(data.train, cfg.batch_size, cfg.block_size, rng_data)
+                loss, g = dp.loss_and_grads(xp.asarray(x), xp.asarray(y), rng_drop)
+                loss_sum += loss
+                if grads is None:
+                    grads = g
+                else:
+                    for k in grads:
+                        grads[k] += g[k]
+            if cfg.grad_accum > 1:
                 for k in grads:
-                    grads[k] += g[k]
-        if cfg.grad_accum > 1:
-            for k in grads:
-                grads[k] /= cfg.grad_accum
-        norm = clip_grads(grads, cfg.grad_clip)
-        opt.step(grads, lr)
-        step += 1
-        done_here += 1
-        tokens_since += tokens_per_step
-        loss_value = loss_sum / cfg.grad_accum
-        if step % cfg.log_interval == 0 or step == cfg.max_iters:
-            dt = time.perf_counter() - t_last
-            tps = tokens_since / dt if dt > 0 else float("nan")
-            mfu = fpt * tps / peak if peak == peak else float("nan")
-            record({"step": step, "loss": loss_value, "lr": lr, "grad_norm": norm, "tokens_per_s": tps,
-                    "mfu": mfu})
-            log(f"step {step}: loss {loss_value:.4f}, lr {lr:.2e}, grad norm {norm:.3f}, {tps:,.0f} tokens/s, "
-                f"MFU {mfu * 100:.1f}%")
-            t_last, tokens_since = time.perf_counter(), 0
-    curve()
+                    grads[k] /= cfg.grad_accum
+            norm = clip_grads(grads, cfg.grad_clip)
+            opt.step(grads, lr)
+            step += 1
+            done_here += 1
+            tokens_since += tokens_per_step
+            loss_value = loss_sum / cfg.grad_accum
+            if step % cfg.log_interval == 0 or step == cfg.max_iters:
+                dt = time.perf_counter() - t_last
+                tps = tokens_since / dt if dt > 0 else float("nan")
+                mfu = fpt * tps / peak if peak == peak else float("nan")
+                record({"step": step, "loss": loss_value, "lr": lr, "grad_norm": norm, "tokens_per_s": tps,
+                        "mfu": mfu})
+                log(f"step {step}: loss {loss_value:.4f}, lr {lr:.2e}, grad norm {norm:.3f}, "
+                    f"{tps:,.0f} tokens/s, MFU {mfu * 100:.1f}%")
+                t_last, tokens_since = time.perf_counter(), 0
+        curve()
     return TrainResult(step, last_train, last_val, history)
