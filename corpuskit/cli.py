@@ -103,6 +103,26 @@ def run(pipeline, output, workers, force, quiet, verbose):
     except CorpuskitError as exc:
         _fail(exc)
     _run_config(config, force, workers, quiet, verbose)
+    if config.train is not None:
+        _run_model_steps(config, force, quiet)
+
+
+def _run_model_steps(config, force, quiet):
+    """The pipeline's train and generate sections, after its stages; prints the samples."""
+    from .gpt.pipeline import run_model_steps
+
+    click.echo(f"\ntraining a GPT on the token shards in {config.output}", err=True)
+    try:
+        result = run_model_steps(config, log=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)),
+                                 force=force)
+    except CorpuskitError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
+        sys.exit(130)
+    click.echo(f"model in {result['run_dir']}: step {result['step']}, val loss {result['val_loss']:.4f}")
+    for s in result["samples"]:
+        click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
 
 
 @main.command()

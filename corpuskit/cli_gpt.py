@@ -81,25 +81,6 @@ def train_command(tokens, output, config_file, overrides, **flags):
     click.echo(f"done at step {result.step}: val loss {result.val_loss:.4f}; loss curve in {output / 'loss.svg'}")
 
 
-def load_run(path: Path):
-    """(GPTConfig, params, tokenizer) of a run directory or checkpoint file, the tokenizer checked against it."""
-    from .gpt.model import GPTConfig
-    from .gpt.train import load_checkpoint
-    from .tokenizer import load_tokenizer, tokenizer_sha256
-
-    ckpt = path / "ckpt.npz" if path.is_dir() else path
-    if not ckpt.exists():
-        raise CorpuskitError(f"{ckpt} not found: give a run directory of `corpuskit train` or its ckpt.npz")
-    header, params, _, _ = load_checkpoint(ckpt)
-    tok_path = ckpt.parent / "tokenizer.json"
-    if not tok_path.exists():
-        raise CorpuskitError(f"{tok_path} not found: the tokenizer must sit beside the checkpoint")
-    tok = load_tokenizer(tok_path)
-    if tokenizer_sha256(tok) != header["tokenizer_sha256"]:
-        raise CorpuskitError(f"{tok_path} is not the tokenizer {ckpt} was trained with")
-    return GPTConfig(**header["settings"]["model"]), params, tok, header
-
-
 @click.command("generate")
 @click.argument("checkpoint", type=click.Path(exists=True, path_type=Path))
 @click.option("--prompt", default="", help="Text to continue (default: start after an end-of-text).")
@@ -114,7 +95,7 @@ def load_run(path: Path):
 @click.option("--interactive", is_flag=True, help="Read prompts from standard input, one per line, until EOF.")
 def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive):
     """Generate text from a trained GPT (CHECKPOINT: a run directory or its ckpt.npz)."""
-    from .gpt.sample import generate
+    from .gpt.sample import generate, load_run
 
     try:
         cfg, params, tok, header = load_run(checkpoint)

@@ -151,6 +151,8 @@ class PipelineConfig:
     stages: list[StageSpec] = field(default_factory=list)
     executor: dict[str, Any] = field(default_factory=lambda: {"type": "local"})
     source_file: str | None = None
+    train: dict[str, Any] | None = None  # after the stages: a GPT on the token shards (gpt/pipeline.py)
+    generate: dict[str, Any] | None = None  # then text sampled from it
 
     def build_stages(self) -> list[Stage]:
         return [spec.build() for spec in self.stages]
@@ -168,10 +170,10 @@ class PipelineConfig:
     def describe(self) -> dict:
         return {"name": self.name, "inputs": self.inputs, "output": self.output,
                 "stages": [{s.name: s.params} for s in self.stages], "executor": self.executor,
-                "source_file": self.source_file}
+                "source_file": self.source_file, "train": self.train, "generate": self.generate}
 
 
-_TOP_KEYS = {"name", "input", "output", "stages", "executor"}
+_TOP_KEYS = {"name", "input", "output", "stages", "executor", "train", "generate"}
 _OUTPUT_KEYS = {"path", "format", "max_rows_per_shard", "max_bytes_per_shard"}
 _EXECUTOR_TYPES = {"local": {"type", "workers"}}
 _READER_FIELDS = {f.name: f for f in dataclasses.fields(ReaderOptions)}
@@ -330,11 +332,16 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     if workers is not None and (not check_type(workers, int) or workers < 1):
         c.fail(("executor", "workers"), f"expected a positive integer, got {workers!r}")
 
+    from .gpt.pipeline import parse_model_sections
+
+    train_section, generate_section = parse_model_sections(top, c, [s.name for s in stages])
+
     return PipelineConfig(
         inputs=inputs, output=resolve(out["path"]), name=name, input_format=fmt, reader=reader,
         output_format=out_fmt, max_rows_per_shard=sizes["max_rows_per_shard"],
         max_bytes_per_shard=sizes["max_bytes_per_shard"], stages=stages,
         executor={"type": ex_type, "workers": workers}, source_file=filename,
+        train=train_section, generate=generate_section,
     )
 
 

@@ -66,3 +66,20 @@ def test_progress_line_shows_rates_and_eta():
     q.update(1, 1, force=True)
     q.finish()
     assert quiet.getvalue() == ""
+
+
+def test_run_trains_and_prints_samples_after_the_stages(tmp_path):
+    """`corpuskit run` on a file with train and generate sections: stages, then a GPT, then its samples."""
+    docs = [{"id": f"d{i}", "text": "To be, or not to be, that is the question. 生存还是毁灭，这是一个问题。" * 3}
+            for i in range(30)]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+    (tmp_path / "p.yaml").write_text(
+        "input: docs.jsonl\noutput: {path: out}\nstages:\n  - tokenize: {kind: char}\n"
+        "train: {n_layer: 1, n_head: 2, n_embd: 16, block_size: 16, batch_size: 4, max_iters: 6, eval_interval: 3,\n"
+        "        eval_iters: 1, val_from: tail, run_dir: gpt}\n"
+        "generate: {prompts: ['To be', '生存'], max_new_tokens: 8, seed: 3}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "p.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "--- sample (prompt 'To be', seed 3) ---" in result.output
+    assert "--- sample (prompt '生存', seed 4) ---" in result.output
+    assert (tmp_path / "out" / "gpt" / "ckpt.npz").exists() and (tmp_path / "out" / "gpt" / "samples.jsonl").exists()

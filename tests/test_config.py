@@ -67,3 +67,33 @@ def test_parse_size():
     assert parse_size("256MiB") == 256 * 1024**2
     with pytest.raises(ValueError):
         parse_size("many")
+
+
+def _pipeline(tmp_path, body: str):
+    (tmp_path / "in.jsonl").write_text('{"text": "hello"}\n')
+    path = tmp_path / "p.yaml"
+    path.write_text("input: in.jsonl\noutput: {path: out}\n" + body)
+    return path
+
+
+def test_train_and_generate_sections_are_validated(tmp_path):
+    from corpuskit.config import load_config
+    from corpuskit.errors import ConfigError
+
+    ok = load_config(_pipeline(tmp_path, "stages:\n  - tokenize: {kind: char}\ntrain: {max_iters: 5}\n"
+                                         "generate: {prompts: hi}\n"))
+    assert ok.train == {"run_dir": "model", "max_iters": 5}
+    assert ok.generate["prompts"] == ["hi"] and ok.generate["max_new_tokens"] == 200
+    bad = {
+        "stages:\n  - exact_dedup: {}\ntrain: {max_iters: 5}\n": "tokenize stage",
+        "stages:\n  - tokenize: {}\ntrain:\n  max_iters: five\n": r"p.yaml:6: train.max_iters: expected int",
+        "stages:\n  - tokenize: {}\ntrain:\n  nlayers: 2\n": "unknown key",
+        "stages:\n  - tokenize: {}\ntrain: {run_dir: ../escape}\n": "inside the output directory",
+        "stages:\n  - tokenize: {}\ntrain: {run_dir: /tmp/x}\n": "inside the output directory",
+        "stages:\n  - tokenize: {}\ngenerate: {prompts: [a]}\n": "needs a train section",
+        "stages:\n  - tokenize: {}\ntrain: {}\ngenerate: {top_p: 2}\n": "top_p",
+        "stages:\n  - tokenize: {}\ntrain: {val_from: head}\n": "val_from",
+    }
+    for body, message in bad.items():
+        with pytest.raises(ConfigError, match=message):
+            load_config(_pipeline(tmp_path, body))

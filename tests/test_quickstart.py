@@ -59,3 +59,25 @@ def test_quickstart_accounts_for_every_sample_document(tmp_path):
     assert meta["documents"]["train"] + meta["documents"]["val"] == len(kept) > 100
     for row in kept:
         assert row["tokens"][-1] == meta["tokenizer"]["eot_id"] and tok.decode(row["tokens"][:-1]) == row["text"]
+
+
+def test_quickstart_trains_a_gpt_and_samples_from_it(tmp_path):
+    """The train and generate sections after the stages (shortened: the shipped file trains 600 steps)."""
+    from corpuskit.gpt.pipeline import run_model_steps
+
+    config = load_config(ROOT / "pipelines" / "quickstart.yaml")
+    assert config.train["max_iters"] >= 500 and config.generate["prompts"] == ["The ", "中国"]
+    config.output = str(tmp_path / "out")
+    run_pipeline(config)
+    config.train = {**config.train, "max_iters": 40, "eval_interval": 20, "eval_iters": 2}
+    config.generate = {**config.generate, "max_new_tokens": 20}
+    result = run_model_steps(config, log=lambda m: None)
+    run = tmp_path / "out" / "model"
+    assert result["step"] == 40 and result["val_loss"] < 7.0  # ln(2048) = 7.62 at the start
+    log = [json.loads(line) for line in (run / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [h["step"] for h in log if "val_loss" in h] == [0, 20, 40]
+    samples = [json.loads(line) for line in (run / "samples.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [s["prompt"] for s in samples] == ["The ", "中国"] and samples == result["samples"]
+    assert all(s["text"] for s in samples)
+    again = run_model_steps(config, log=lambda m: None)  # complete: resumes at the end, same samples
+    assert again["samples"] == samples and again["step"] == 40

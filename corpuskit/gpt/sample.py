@@ -13,8 +13,11 @@ generator: the same prompt and seed give the same text.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
+
+from ..errors import CorpuskitError
 
 from .model import (GPTConfig, array_module, gelu_exact_forward, gelu_forward, layernorm_forward,
                     sinusoidal_positions)
@@ -122,3 +125,34 @@ def generate(params: dict, config: GPTConfig, prompt_ids: list[int], max_new_tok
             return
         yield nxt
         logits = gen.feed([nxt])
+
+
+def load_run(path: str | Path):
+    """(GPTConfig, params, tokenizer, checkpoint header) of a run directory or checkpoint file, the tokenizer
+    checked against the one the checkpoint was trained with."""
+    from ..tokenizer import load_tokenizer, tokenizer_sha256
+    from .train import load_checkpoint
+
+    path = Path(path)
+    ckpt = path / "ckpt.npz" if path.is_dir() else path
+    if not ckpt.exists():
+        raise CorpuskitError(f"{ckpt} not found: give a run directory of `corpuskit train` or its ckpt.npz")
+    header, params, _, _ = load_checkpoint(ckpt)
+    tok_path = ckpt.parent / "tokenizer.json"
+    if not tok_path.exists():
+        raise CorpuskitError(f"{tok_path} not found: the tokenizer must sit beside the checkpoint")
+    tok = load_tokenizer(tok_path)
+    if tokenizer_sha256(tok) != header["tokenizer_sha256"]:
+        raise CorpuskitError(f"{tok_path} is not the tokenizer {ckpt} was trained with")
+    return GPTConfig(**header["settings"]["model"]), params, tok, header
+
+
+def complete(run, prompt: str, max_new_tokens: int = 200, *, temperature: float = 0.8, top_k: int | None = None,
+             top_p: float | None = None, seed: int = 0) -> str:
+    """The prompt's continuation as text (``run``: what :func:`load_run` returns); stops at end-of-text."""
+    cfg, params, tok, header = run
+    eot = header["tokenizer"]["eot_id"]
+    ids = tok.encode(prompt, add_special_tokens=False).ids if prompt else [eot]
+    out = list(generate(params, cfg, ids, max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
+                        seed=seed, stop_id=eot))
+    return tok.decode(out)
