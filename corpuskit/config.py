@@ -132,6 +132,12 @@ class StageSpec:
     params: dict[str, Any]
     line: int | None = None
 
+    def effective_params(self) -> dict[str, Any]:
+        """Every parameter with the value the stage runs with: the file's, else the default (JSON-safe)."""
+        defaults = {k: d for k, (_, d) in stage_parameters(stage_registry()[self.name]).items()
+                    if d is not inspect.Parameter.empty}
+        return json.loads(json.dumps({**defaults, **self.params}, default=str))
+
     def build(self) -> Stage:
         stage = stage_registry()[self.name](**self.params)
         stage._params = dict(self.params)

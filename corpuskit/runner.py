@@ -536,6 +536,10 @@ class Runner:
         if total_in + added != kept_docs + rejected_docs:
             raise CorpuskitError(f"{total_in} documents read and {added} added, but {kept_docs} kept + "
                                  f"{rejected_docs} rejected written")
+        # each configured stage's parameters (its thresholds, for the report); stage 0 is the reader
+        offset = len(stage_lists) - len(self.config.stages)
+        params = {k + offset: spec.effective_params() for k, spec in enumerate(self.config.stages)
+                  if 0 <= k + offset < len(stage_lists) and stage_lists[k + offset].name == spec.name}
         return {
             "pipeline": self.config.name, "corpuskit_version": __version__, "fingerprint": self.fingerprint,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -545,7 +549,8 @@ class Runner:
                       "skipped_files": plan["skipped_files"]},
             "output": {"kept_docs": kept_docs, "rejected_docs": rejected_docs, "kept_files": kept_files,
                        "format": self.config.output_format},
-            "stages": [dict(s.to_dict(), **({"global": reports[k]} if k in reports else {}))
+            "stages": [dict(s.to_dict(), **({"global": reports[k]} if k in reports else {}),
+                            **({"params": params[k]} if k in params else {}))
                        for k, s in enumerate(stage_lists)],
             "errors": errors,
         }
