@@ -102,13 +102,21 @@ def run(pipeline, output, workers, force, quiet, verbose):
             config.output = str(output.resolve())
     except CorpuskitError as exc:
         _fail(exc)
-    _run_config(config, force, workers, quiet, verbose)
-    if config.train is not None:
-        _run_model_steps(config, force, quiet)
+    result = _run_config(config, force, workers, quiet, verbose)
+    model = _run_model_steps(config, force, quiet) if config.train is not None else None
+    if not quiet:
+        from .report import write_report
+
+        html_path, _ = write_report(result.output)
+        click.echo(f"report in {html_path} (corpuskit report OUT_A OUT_B compares two runs)")
+    if model is not None:
+        click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
+        for s in model["samples"]:
+            click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
 
 
 def _run_model_steps(config, force, quiet):
-    """The pipeline's train and generate sections, after its stages; prints the samples."""
+    """The pipeline's train and generate sections, after its stages."""
     from .gpt.pipeline import run_model_steps
 
     click.echo(f"\ntraining a GPT on the token shards in {config.output}", err=True)
@@ -120,9 +128,7 @@ def _run_model_steps(config, force, quiet):
     except KeyboardInterrupt:
         click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
         sys.exit(130)
-    click.echo(f"model in {result['run_dir']}: step {result['step']}, val loss {result['val_loss']:.4f}")
-    for s in result["samples"]:
-        click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
+    return result
 
 
 @main.command()
@@ -323,6 +329,33 @@ def stats(out, as_json):
     click.echo(f"\nkept {o['kept_docs']:,}  rejected {o['rejected_docs']:,}  in {len(o['kept_files'])} kept file(s)")
     for err in data.get("errors", []):
         click.echo(f"error: {err['file']}: {err['error']}", err=True)
+
+
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default: OUT/report.html; with several runs, RUN1/compare.html).")
+def report(runs, output):
+    """Write the report of a finished run: OUT/report.html (self-contained, works offline) and OUT/report.json.
+
+    With two or more runs, a side-by-side comparison instead: documents and tokens kept, validation loss, and
+    each stage's kept count (the ablation of a changed threshold).
+    """
+    from .report import write_comparison, write_report
+
+    try:
+        if len(runs) == 1:
+            html_path, json_path = write_report(runs[0])
+            if output is not None:
+                import shutil
+
+                shutil.copyfile(html_path, output)
+                html_path = output
+        else:
+            html_path, json_path = write_comparison(list(runs), output or runs[0] / "compare.html")
+    except CorpuskitError as exc:
+        _fail(exc)
+    click.echo(f"report in {html_path} (numbers in {json_path})")
 
 
 from .cli_classifier import train_classifier_command  # noqa: E402

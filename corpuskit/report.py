@@ -1,0 +1,478 @@
+"""The run report: ``report.json`` with the numbers of a finished run, and ``report.html``, one self-contained page
+(charts as inline SVG, no scripts, fonts or images fetched: it opens offline, in any browser, years later).
+
+What a data team looks at after a run, and when tuning it:
+
+- the **funnel**: documents and text bytes into and out of every stage (and tokens at the end);
+- **drops per rule**: each rejection reason with its count, the stage's parameters (its thresholds) and the first
+  few rejected documents, so a threshold can be judged on what it removes;
+- **score histograms** (language score, quality, toxicity, document length), kept and rejected side by side;
+- **duplicate clusters**: the size distribution of near-duplicate clusters;
+- the **tokenizer** (kind, vocabulary, documents and tokens per split) and, when the pipeline trained a GPT, its
+  **loss curve** and samples.
+
+``compare_reports`` puts two (or more) runs side by side — the ablation done when a threshold changes: documents and
+tokens kept, validation loss, and each stage's kept count.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import CorpuskitError
+from .fileio import write_text_atomic
+
+EXAMPLES_PER_REASON = 3
+EXAMPLE_CHARS = 400
+BINS = 20
+SCORES = {  # column -> (title, low, high); document length is added from the text
+    "language_score": ("language score (share of the document in its language)", 0.0, 1.0),
+    "quality_score": ("quality score (P(high quality))", 0.0, 1.0),
+    "toxicity_score": ("toxicity score (P(toxic))", 0.0, 1.0),
+}
+LENGTH_EDGES = [0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, math.inf]
+COLORS = {"kept": "#2b8a3e", "rejected": "#c92a2a", "bar": "#1c7ed6", "val": "#e8590c", "train": "#1c7ed6"}
+SERIES = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+
+def _row_batches(directory: Path, columns: list[str]):
+    """Record batches (as lists of dicts) of a kept/ or rejected/ directory, Parquet or JSONL(.gz)."""
+    import gzip
+
+    for f in sorted(directory.glob("part-*")):
+        if f.suffix == ".parquet":
+            pf = pq.ParquetFile(f)
+            have = [c for c in columns if c in pf.schema_arrow.names]
+            for batch in pf.iter_batches(batch_size=4096, columns=have):
+                if "text" in have:  # lengths here; the texts themselves only for the few examples
+                    lengths = pc.utf8_length(batch.column("text")).to_pylist()
+                    rows = batch.to_pylist()
+                    for r, n in zip(rows, lengths):
+                        r["_chars"] = n
+                    yield rows
+                else:
+                    yield batch.to_pylist()
+        elif f.name.endswith((".jsonl", ".jsonl.gz")):
+            opener = gzip.open if f.name.endswith(".gz") else open
+            with opener(f, "rt", encoding="utf-8") as fh:
+                rows = []
+                for line in fh:
+                    r = json.loads(line)
+                    r = {c: r.get(c) for c in columns}
+                    r["_chars"] = len(r["text"]) if isinstance(r.get("text"), str) else None
+                    rows.append(r)
+                    if len(rows) == 4096:
+                        yield rows
+                        rows = []
+                if rows:
+                    yield rows
+
+
+def _bin_index(value: float, low: float, high: float) -> int:
+    return min(BINS - 1, max(0, int((value - low) / (high - low) * BINS)))
+
+
+def _length_bin(n: int) -> int:
+    return next(i for i in range(len(LENGTH_EDGES) - 1) if n < LENGTH_EDGES[i + 1])
+
+
+def _find_training_run(out: Path) -> Path | None:
+    runs = sorted(p.parent for p in out.glob("*/ckpt.npz") if (p.parent / "log.jsonl").exists())
+    return runs[0] if runs else None
+
+
+def build_report(out_dir: str | Path) -> dict:
+    """The numbers of a finished run in ``out_dir`` (its stats.json, rows, meta.json and training run)."""
+    out = Path(out_dir)
+    stats_path = out / "stats.json"
+    if not stats_path.exists():
+        raise CorpuskitError(f"{stats_path} not found: give the output directory of a finished run")
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8")) if (out / "meta.json").exists() else None
+
+    funnel = [{k: s.get(k) for k in ("name", "docs_in", "docs_kept", "docs_rejected", "docs_added", "bytes_in",
+                                     "bytes_kept", "seconds")} for s in stats["stages"]]
+    if meta is not None:
+        for f in funnel:
+            if f["name"] == "tokenize":
+                f["tokens"] = sum(meta["tokens"].values())
+
+    # drops per rule, with the stage's parameters and a few examples
+    rules, where = [], {}
+    for s in stats["stages"]:
+        for reason, count in sorted(s["rejected_by_reason"].items(), key=lambda kv: (-kv[1], kv[0])):
+            where[(s["name"], reason)] = len(rules)
+            rules.append({"stage": s["name"], "reason": reason, "count": count,
+                          "share_of_stage_input": count / s["docs_in"] if s["docs_in"] else 0.0,
+                          "params": s.get("params"), "examples": []})
+
+    hist = {c: {"title": t, "low": lo, "high": hi, "kept": [0] * BINS, "rejected": [0] * BINS}
+            for c, (t, lo, hi) in SCORES.items()}
+    hist["length_chars"] = {"title": "document length (characters)", "edges": LENGTH_EDGES[:-1],
+                            "kept": [0] * (len(LENGTH_EDGES) - 1), "rejected": [0] * (len(LENGTH_EDGES) - 1)}
+    columns = ["id", "url", "text", "rejected_by", "reason", *SCORES]
+    for side in ("kept", "rejected"):
+        for rows in _row_batches(out / side, columns):
+            for r in rows:
+                for c, (_, lo, hi) in SCORES.items():
+                    v = r.get(c)
+                    if v is not None and v == v:
+                        hist[c][side][_bin_index(float(v), lo, hi)] += 1
+                if r.get("_chars") is not None:
+                    hist["length_chars"][side][_length_bin(r["_chars"])] += 1
+                if side == "rejected":
+                    k = where.get((r.get("rejected_by"), r.get("reason")))
+                    if k is not None and len(rules[k]["examples"]) < EXAMPLES_PER_REASON:
+                        text = r.get("text") or ""
+                        rules[k]["examples"].append({"id": r.get("id"), "url": r.get("url"),
+                                                     "text": text[:EXAMPLE_CHARS],
+                                                     "truncated": len(text) > EXAMPLE_CHARS})
+    hist = {k: v for k, v in hist.items() if sum(v["kept"]) + sum(v["rejected"])}
+
+    dedup = [{"stage": s["name"], **{k: s["global"].get(k) for k in ("threshold", "bands", "rows", "clusters",
+                                                                     "duplicates", "cluster_sizes")}}
+             for s in stats["stages"] if isinstance(s.get("global"), dict) and "cluster_sizes" in s["global"]]
+
+    tokenizer = None
+    if meta is not None:
+        tokenizer = {**meta["tokenizer"], "documents": meta["documents"], "tokens": meta["tokens"]}
+
+    training = None
+    run = _find_training_run(out)
+    if run is not None:
+        log = [json.loads(line) for line in (run / "log.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        evals = [{"step": h["step"], "train_loss": h["train_loss"], "val_loss": h["val_loss"]}
+                 for h in log if "val_loss" in h]
+        samples_path = run / "samples.jsonl"
+        training = {
+            "run_dir": run.name,
+            "loss": [[h["step"], h["loss"]] for h in log if "loss" in h],
+            "eval": evals,
+            "final_val_loss": evals[-1]["val_loss"] if evals else None,
+            "tokens_per_s": [h["tokens_per_s"] for h in log if "tokens_per_s" in h][-1:] or None,
+            "samples": [json.loads(line) for line in samples_path.read_text(encoding="utf-8").splitlines()]
+            if samples_path.exists() else [],
+        }
+
+    return {
+        "format": "corpuskit-report/1", "run": str(out), "pipeline": stats.get("pipeline"),
+        "corpuskit_version": stats.get("corpuskit_version"), "fingerprint": stats.get("fingerprint"),
+        "finished": stats.get("finished"), "wall_seconds": stats.get("wall_seconds"),
+        "input": stats.get("input"),
+        "documents": {"read": stats["stages"][0]["docs_in"] if stats["stages"] else 0,
+                      "kept": stats["output"]["kept_docs"], "rejected": stats["output"]["rejected_docs"]},
+        "tokens": sum(meta["tokens"].values()) if meta else None,
+        "funnel": funnel, "rules": rules, "histograms": hist, "dedup": dedup, "tokenizer": tokenizer,
+        "training": training, "errors": stats.get("errors", []),
+    }
+
+
+def compare_reports(reports: list[dict]) -> dict:
+    """Runs side by side: what was kept, how many tokens, the validation loss, and each stage's kept count."""
+    names = [r["pipeline"] or r["run"] for r in reports]
+    stages: list[str] = []
+    for r in reports:
+        for f in r["funnel"]:
+            if f["name"] not in stages:
+                stages.append(f["name"])
+    return {
+        "format": "corpuskit-comparison/1", "runs": [r["run"] for r in reports], "names": names,
+        "documents_kept": [r["documents"]["kept"] for r in reports],
+        "documents_read": [r["documents"]["read"] for r in reports],
+        "tokens": [r["tokens"] for r in reports],
+        "val_loss": [r["training"]["final_val_loss"] if r["training"] else None for r in reports],
+        "stages": [{"name": s, "docs_kept": [next((f["docs_kept"] for f in r["funnel"] if f["name"] == s), None)
+                                              for r in reports]} for s in stages],
+        "loss_curves": [r["training"]["eval"] if r["training"] else [] for r in reports],
+        "reports": reports,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: inline SVG
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _num(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}"
+    return f"{x:,}"
+
+
+def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], value_fmt=_num) -> str:
+    """Horizontal bars, one group per label, one bar per series (name, values, colour)."""
+    row_h, bar_gap, width = 8 + 14 * len(series), 6, 760
+    left = int(min(330, 24 + 6.8 * max([len(str(x)) for x in labels] + [8])))
+    top = 28
+    height = top + len(labels) * (row_h + bar_gap) + 24
+    vmax = max([v for _, vals, _ in series for v in vals if v is not None] + [1])
+    plot_w = width - left - 90
+    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="0" y="16" class="title">{_e(title)}</text>']
+    for i, label in enumerate(labels):
+        y0 = top + i * (row_h + bar_gap)
+        parts.append(f'<text x="{left - 8}" y="{y0 + row_h / 2 + 4}" text-anchor="end">{_e(label)}</text>')
+        for j, (name, vals, color) in enumerate(series):
+            v = vals[i] or 0
+            w = max(0.0, plot_w * v / vmax)
+            y = y0 + 4 + j * 14
+            parts.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" height="12" fill="{color}">'
+                         f'<title>{_e(name)}: {_e(value_fmt(vals[i]))}</title></rect>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 10}" class="small">{_e(value_fmt(vals[i]))}</text>')
+    legend_y = height - 8
+    for j, (name, _, color) in enumerate(series):
+        parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" class="small">{_e(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_histogram(title: str, edges_labels: list[str], kept: list[int], rejected: list[int]) -> str:
+    """Kept and rejected counts per bin, side by side."""
+    width, height, left, bottom, top = 760, 230, 50, 40, 28
+    n = len(kept)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    vmax = max(kept + rejected + [1])
+    bw = plot_w / n
+    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="0" y="16" class="title">{_e(title)}</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"/>',
+             f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" class="small">{vmax:,}</text>']
+    for i in range(n):
+        x = left + i * bw
+        for j, (vals, color, name) in enumerate(((kept, COLORS["kept"], "kept"),
+                                                 (rejected, COLORS["rejected"], "rejected"))):
+            h = plot_h * vals[i] / vmax
+            parts.append(f'<rect class="bar" x="{x + 1 + j * (bw - 2) / 2:.1f}" y="{top + plot_h - h:.1f}" '
+                         f'width="{max(1.0, (bw - 2) / 2):.1f}" height="{h:.1f}" fill="{color}">'
+                         f'<title>{_e(edges_labels[i])}: {vals[i]:,} {name}</title></rect>')
+        if n <= 12 or i % 2 == 0:
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
+                         f'class="small">{_e(edges_labels[i])}</text>')
+    parts.append(f'<rect x="{left}" y="{height - 14}" width="10" height="10" fill="{COLORS["kept"]}"/>'
+                 f'<text x="{left + 14}" y="{height - 5}" class="small">kept</text>'
+                 f'<rect x="{left + 70}" y="{height - 14}" width="10" height="10" fill="{COLORS["rejected"]}"/>'
+                 f'<text x="{left + 84}" y="{height - 5}" class="small">rejected</text></svg>')
+    return "".join(parts)
+
+
+def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str]], x_label="step",
+              y_label="loss") -> str:
+    """Line chart of (x, y) series (name, points, colour)."""
+    width, height, left, bottom, top = 760, 280, 56, 44, 28
+    pts = [p for _, s, _ in series for p in s]
+    if not pts:
+        return ""
+    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+    y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
+    x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+
+    def sx(x):
+        return left + plot_w * (x - x0) / (x1 - x0)
+
+    def sy(y):
+        return top + plot_h * (1 - (y - y0) / (y1 - y0))
+
+    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text x="0" y="16" class="title">{_e(title)}</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis"/>']
+    for k in range(5):
+        y = y0 + (y1 - y0) * k / 4
+        parts.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" text-anchor="end" class="small">{y:.2f}</text>')
+        x = x0 + (x1 - x0) * k / 4
+        parts.append(f'<text x="{sx(x):.1f}" y="{top + plot_h + 14}" text-anchor="middle" class="small">'
+                     f'{x:,.0f}</text>')
+    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 16}" text-anchor="middle" class="small">'
+                 f'{_e(x_label)}</text>')
+    for j, (name, s, color) in enumerate(series):
+        if not s:
+            continue
+        d = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s))
+        parts.append(f'<path class="line" d="{d}" fill="none" stroke="{color}" stroke-width="1.6">'
+                     f'<title>{_e(name)}</title></path>')
+        if len(s) <= 40:
+            parts += [f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{color}"/>' for x, y in s]
+        parts.append(f'<rect x="{left + j * 170}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{left + j * 170 + 14}" y="{height - 3}" class="small">{_e(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC",sans-serif;
+margin:2em auto;max-width:980px;color:#212529;line-height:1.45;padding:0 1em}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #dee2e6}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}td,th{border:1px solid #dee2e6;padding:.25em .6em;
+text-align:right;vertical-align:top}th{background:#f1f3f5}td.l,th.l{text-align:left}
+svg.chart{display:block;margin:1em 0;max-width:100%;height:auto;font-size:12px}svg .title{font-weight:600;
+font-size:13px}svg .small{font-size:10.5px;fill:#495057}svg .axis{stroke:#868e96}
+details{margin:.2em 0}pre{white-space:pre-wrap;background:#f8f9fa;padding:.5em;font-size:.85em;margin:.3em 0}
+code{font-size:.9em}.muted{color:#868e96}
+"""
+
+
+def _page(title: str, body: list[str]) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n" + "\n".join(body)
+            + "\n</body></html>\n")
+
+
+def _params_text(params: dict | None) -> str:
+    if not params:
+        return ""
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items() if v is not None)
+
+
+def render_html(report: dict) -> str:
+    r = report
+    docs = r["documents"]
+    body = [f"<h1>corpuskit run report: {_e(r['pipeline'])}</h1>",
+            f"<p class=\"muted\">{_e(r['run'])} · corpuskit {_e(r['corpuskit_version'])} · fingerprint "
+            f"{_e(r['fingerprint'])} · finished {_e(r['finished'])} · {_num(r['wall_seconds'])} s</p>",
+            "<table><tr><th class=l>documents read</th><th>kept</th><th>rejected</th><th>kept %</th>"
+            "<th>tokens</th><th>validation loss</th></tr>"
+            f"<tr><td>{docs['read']:,}</td><td>{docs['kept']:,}</td><td>{docs['rejected']:,}</td>"
+            f"<td>{100 * docs['kept'] / docs['read'] if docs['read'] else 0:.1f}</td><td>{_num(r['tokens'])}</td>"
+            f"<td>{_num(r['training']['final_val_loss'] if r['training'] else None)}</td></tr></table>"]
+
+    f = r["funnel"]
+    body.append("<h2>Funnel</h2>")
+    body.append(svg_hbars("documents through the stages", [s["name"] for s in f],
+                          [("documents in", [s["docs_in"] for s in f], "#adb5bd"),
+                           ("kept", [s["docs_kept"] for s in f], COLORS["kept"])]))
+    body.append(svg_hbars("text through the stages (MB)", [s["name"] for s in f],
+                          [("MB in", [s["bytes_in"] / 1e6 for s in f], "#adb5bd"),
+                           ("MB kept", [s["bytes_kept"] / 1e6 for s in f], COLORS["bar"])],
+                          value_fmt=lambda v: f"{v:,.2f}"))
+    rows = "".join(f"<tr><td class=l>{_e(s['name'])}</td><td>{s['docs_in']:,}</td><td>{s['docs_kept']:,}</td>"
+                   f"<td>{s['docs_rejected']:,}</td><td>{s['bytes_in'] / 1e6:,.2f}</td>"
+                   f"<td>{s['bytes_kept'] / 1e6:,.2f}</td><td>{_num(s.get('tokens'))}</td>"
+                   f"<td>{s['seconds']:.2f}</td></tr>" for s in f)
+    body.append("<table><tr><th class=l>stage</th><th>in</th><th>kept</th><th>rejected</th><th>MB in</th>"
+                f"<th>MB kept</th><th>tokens</th><th>seconds</th></tr>{rows}</table>")
+
+    body.append("<h2>Drops per rule</h2>")
+    if r["rules"]:
+        body.append(svg_hbars("rejected documents per reason", [x["reason"] for x in r["rules"]],
+                              [("rejected", [x["count"] for x in r["rules"]], COLORS["rejected"])]))
+        for x in r["rules"]:
+            ex = "".join(f"<pre>{_e(e['id'])} {_e(e['url'] or '')}\n{_e(e['text'])}{'…' if e['truncated'] else ''}"
+                         "</pre>" for e in x["examples"])
+            body.append(f"<details><summary><b>{_e(x['reason'])}</b> — {x['count']:,} "
+                        f"({100 * x['share_of_stage_input']:.1f} % of what reached {_e(x['stage'])})</summary>"
+                        f"<p class=muted>{_e(x['stage'])}: {_e(_params_text(x['params']))}</p>{ex}</details>")
+    else:
+        body.append("<p>No document was rejected.</p>")
+
+    if r["histograms"]:
+        body.append("<h2>Scores</h2>")
+        for col, h in r["histograms"].items():
+            if "edges" in h:
+                labels = [f"<{LENGTH_EDGES[i + 1]:,}" if i < len(h["edges"]) - 1 else f"≥{h['edges'][-1]:,}"
+                          for i in range(len(h["edges"]))]
+            else:
+                step = (h["high"] - h["low"]) / BINS
+                labels = [f"{h['low'] + i * step:.2f}" for i in range(BINS)]
+            body.append(svg_histogram(h["title"], labels, h["kept"], h["rejected"]))
+
+    for d in r["dedup"]:
+        sizes = sorted(((int(k), v) for k, v in (d["cluster_sizes"] or {}).items()), key=lambda kv: kv[0])
+        body.append(f"<h2>Duplicate clusters ({_e(d['stage'])})</h2>")
+        body.append(f"<p>threshold {_num(d['threshold'])}, {d['bands']} bands × {d['rows']} rows: "
+                    f"{_num(d['clusters'])} clusters, {_num(d['duplicates'])} duplicates removed.</p>")
+        if sizes:
+            body.append(svg_hbars("clusters by size (documents per cluster)", [str(k) for k, _ in sizes],
+                                  [("clusters", [v for _, v in sizes], COLORS["bar"])]))
+
+    if r["tokenizer"]:
+        t = r["tokenizer"]
+        body.append("<h2>Tokenizer</h2>")
+        body.append(f"<table><tr><th class=l>kind</th><th>vocabulary</th><th>dtype</th><th>documents train / val"
+                    f"</th><th>tokens train / val</th><th class=l>SHA-256</th></tr><tr><td class=l>{_e(t['kind'])}"
+                    f"</td><td>{t['vocab_size']:,}</td><td>{_e(t['token_dtype'])}</td>"
+                    f"<td>{t['documents']['train']:,} / {t['documents']['val']:,}</td>"
+                    f"<td>{t['tokens']['train']:,} / {t['tokens']['val']:,}</td><td class=l><code>"
+                    f"{_e(t['sha256'][:16])}…</code></td></tr></table>")
+
+    if r["training"]:
+        tr = r["training"]
+        body.append(f"<h2>Training ({_e(tr['run_dir'])})</h2>")
+        body.append(svg_lines("loss", [("train (batch)", [tuple(p) for p in tr["loss"]], COLORS["train"]),
+                                       ("validation", [(e["step"], e["val_loss"]) for e in tr["eval"]],
+                                        COLORS["val"])]))
+        for s in tr["samples"]:
+            body.append(f"<p class=muted>sample, prompt {_e(json.dumps(s['prompt'], ensure_ascii=False))}, "
+                        f"seed {s['seed']}</p><pre>{_e(s['prompt'])}{_e(s['text'])}</pre>")
+    if r["errors"]:
+        body.append("<h2>Input errors</h2><ul>" + "".join(f"<li>{_e(json.dumps(e, ensure_ascii=False))}</li>"
+                                                         for e in r["errors"]) + "</ul>")
+    return _page(f"corpuskit report: {r['pipeline']}", body)
+
+
+def render_comparison_html(cmp: dict) -> str:
+    names = cmp["names"]
+    colors = [SERIES[i % len(SERIES)] for i in range(len(names))]
+    head = "".join(f"<th>{_e(n)}</th>" for n in names)
+
+    def row(label, values):
+        return f"<tr><td class=l>{_e(label)}</td>" + "".join(f"<td>{_num(v)}</td>" for v in values) + "</tr>"
+
+    body = [f"<h1>corpuskit: {' vs '.join(_e(n) for n in names)}</h1>",
+            "<p class=muted>" + " · ".join(_e(r) for r in cmp["runs"]) + "</p>",
+            f"<table><tr><th class=l></th>{head}</tr>", row("documents read", cmp["documents_read"]),
+            row("documents kept", cmp["documents_kept"]), row("tokens", cmp["tokens"]),
+            row("validation loss", cmp["val_loss"]), "</table>",
+            "<h2>Kept per stage</h2>",
+            svg_hbars("documents kept after each stage", [s["name"] for s in cmp["stages"]],
+                      [(n, [s["docs_kept"][i] for s in cmp["stages"]], colors[i]) for i, n in enumerate(names)]),
+            f"<table><tr><th class=l>stage</th>{head}</tr>"
+            + "".join(row(s["name"], s["docs_kept"]) for s in cmp["stages"]) + "</table>"]
+    curves = [(n, [(e["step"], e["val_loss"]) for e in c], colors[i])
+              for i, (n, c) in enumerate(zip(names, cmp["loss_curves"])) if c]
+    if curves:
+        body += ["<h2>Validation loss</h2>", svg_lines("validation loss", curves)]
+    return _page("corpuskit comparison", body)
+
+
+def write_report(out_dir: str | Path) -> tuple[Path, Path]:
+    """``OUT/report.json`` and ``OUT/report.html`` for the run in ``out_dir``."""
+    out = Path(out_dir)
+    report = build_report(out)
+    write_text_atomic(out / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+    write_text_atomic(out / "report.html", render_html(report))
+    return out / "report.html", out / "report.json"
+
+
+def write_comparison(out_dirs: list[str | Path], html_path: str | Path) -> tuple[Path, Path]:
+    """A side-by-side page of several runs, and its numbers beside it (same name, .json)."""
+    cmp = compare_reports([build_report(d) for d in out_dirs])
+    html_path = Path(html_path)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path = html_path.with_suffix(".json")
+    write_text_atomic(json_path, json.dumps(cmp, ensure_ascii=False, indent=1))
+    write_text_atomic(html_path, render_comparison_html(cmp))
+    return html_path, json_path
