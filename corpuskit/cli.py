@@ -82,13 +82,15 @@ def _run_options(command):
 
 @main.command()
 @click.argument("pipeline", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-i", "--input", "inputs", multiple=True, metavar="PATH",
+              help="Input file, directory or glob (repeatable; replaces the pipeline's input.paths).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (overrides the pipeline's output.path).")
 @click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("--force", is_flag=True, help="Discard earlier output in the output directory and start over.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
-def run(pipeline, output, workers, force, quiet, verbose):
+def run(pipeline, inputs, output, workers, force, quiet, verbose):
     """Run the pipeline described by the YAML file PIPELINE.
 
     Output goes to OUT/kept, OUT/rejected and OUT/stats.json. Re-running the same command
@@ -98,6 +100,12 @@ def run(pipeline, output, workers, force, quiet, verbose):
 
     try:
         config = load_config(pipeline)
+        if inputs:
+            missing = [p for p in inputs if not any(ch in p for ch in "*?[") and not Path(p).exists()]
+            if missing:
+                raise CorpuskitError(f"no such file or directory: {', '.join(missing)}")
+            config.inputs = [str(Path.cwd() / p) if any(ch in p for ch in "*?[") else str(Path(p).resolve())
+                             for p in inputs]
         if output is not None:
             config.output = str(output.resolve())
     except CorpuskitError as exc:

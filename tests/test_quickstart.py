@@ -6,6 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.samplecrawl import generate
@@ -81,3 +83,24 @@ def test_quickstart_trains_a_gpt_and_samples_from_it(tmp_path):
     assert all(s["text"] for s in samples)
     again = run_model_steps(config, log=lambda m: None)  # complete: resumes at the end, same samples
     assert again["samples"] == samples and again["step"] == 40
+
+
+@pytest.mark.parametrize("name", ["web-en", "web-zh", "dedup-only"])
+def test_ready_pipelines_run_on_the_sample_crawl(tmp_path, name):
+    """Each ready pipeline validates and runs on its default input (the shipped sample), every document
+    accounted for; web-en keeps only English, web-zh only Chinese."""
+    config = load_config(ROOT / "pipelines" / f"{name}.yaml")
+    text = (ROOT / "pipelines" / f"{name}.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# " + name + ":")  # a documented header
+    config.output = str(tmp_path / "out")
+    result = run_pipeline(config)
+    stats = result.stats
+    kept, rejected = read_rows(tmp_path / "out" / "kept"), read_rows(tmp_path / "out" / "rejected")
+    assert len(kept) + len(rejected) == stats["stages"][0]["docs_in"] > 0 and kept
+    if name != "dedup-only":
+        assert {r["language"] for r in kept} == {"en" if name == "web-en" else "zh"}
+        assert (tmp_path / "out" / "meta.json").exists()
+    else:
+        removed = {r["rejected_by"] for r in rejected}
+        assert {"exact_dedup", "minhash_dedup"} <= removed <= {"read", "extract", "exact_dedup", "minhash_dedup",
+                                                               "line_dedup"}
