@@ -181,7 +181,7 @@ class PipelineConfig:
 
 _TOP_KEYS = {"name", "input", "output", "stages", "executor", "train", "generate"}
 _OUTPUT_KEYS = {"path", "format", "max_rows_per_shard", "max_bytes_per_shard"}
-_EXECUTOR_TYPES = {"local": {"type", "workers"}}
+_EXECUTOR_TYPES = {"local": {"type", "workers"}, "dask": {"type", "workers", "address", "threads_per_worker"}}
 _READER_FIELDS = {f.name: f for f in dataclasses.fields(ReaderOptions)}
 _READER_SIZES = {"max_doc_bytes", "max_decompressed_bytes", "batch_bytes", "shard_bytes"}
 
@@ -337,6 +337,11 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     workers = ex.get("workers")
     if workers is not None and (not check_type(workers, int) or workers < 1):
         c.fail(("executor", "workers"), f"expected a positive integer, got {workers!r}")
+    if ex.get("address") is not None and not isinstance(ex["address"], str):
+        c.fail(("executor", "address"), "expected a scheduler address such as tcp://host:8786")
+    tpw = ex.get("threads_per_worker")
+    if tpw is not None and (not check_type(tpw, int) or tpw < 1):
+        c.fail(("executor", "threads_per_worker"), f"expected a positive integer, got {tpw!r}")
 
     from .gpt.pipeline import parse_model_sections
 
@@ -346,7 +351,9 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
         inputs=inputs, output=resolve(out["path"]), name=name, input_format=fmt, reader=reader,
         output_format=out_fmt, max_rows_per_shard=sizes["max_rows_per_shard"],
         max_bytes_per_shard=sizes["max_bytes_per_shard"], stages=stages,
-        executor={"type": ex_type, "workers": workers}, source_file=filename,
+        executor={"type": ex_type, "workers": workers,
+                  **{k: ex[k] for k in ("address", "threads_per_worker") if ex.get(k) is not None}},
+        source_file=filename,
         train=train_section, generate=generate_section,
     )
 

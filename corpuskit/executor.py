@@ -123,4 +123,9 @@ def make_executor(spec: dict | None, workers: int | None = None) -> Executor:
     kind = spec.get("type", "local")
     if kind == "local":
         return LocalExecutor(workers or spec.get("workers"))
+    if kind == "dask":
+        from .dask_executor import DaskExecutor
+
+        return DaskExecutor(spec.get("address"), workers or spec.get("workers"),
+                            spec.get("threads_per_worker") or 1)
     raise ValueError(f"unknown executor type {kind!r}")

@@ -1,0 +1,83 @@
+"""The Dask executor: the runner's tasks (per-shard work and every phase of the global stages, dedup included) as
+Dask futures on a ``distributed`` cluster — one given by its scheduler address, or a ``LocalCluster`` started here.
+
+```yaml
+executor: {type: dask}                                   # a local cluster: one worker process per core
+executor: {type: dask, workers: 4}                       # ... of 4 workers
+executor: {type: dask, address: "tcp://10.0.0.5:8786"}  # a running cluster (dask-scheduler, dask-jobqueue, ...)
+```
+
+The runner stays the only writer of run state: tasks write their own output files (atomically, named by task) and
+done-markers, exactly as under the local executor, so results, resumption and stats are the same whatever runs
+the tasks. A cluster's workers therefore need corpuskit installed (the same version) and must see the input and
+output paths at the same place as the machine that runs ``corpuskit run`` (a shared file system). Progress is per
+task (workers on other machines cannot share counters). ``pip install 'corpuskit[dask]'``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from .errors import CorpuskitError
+from .executor import Executor
+
+
+class DaskExecutor(Executor):
+    def __init__(self, address: str | None = None, workers: int | None = None, threads_per_worker: int = 1):
+        try:
+            import dask
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise CorpuskitError("executor type dask needs Dask: pip install 'dask[distributed]' "
+                                 "(or corpuskit[dask])") from exc
+        self._cluster = None
+        if address:
+            try:
+                self.client = Client(address, timeout="30s")
+            except OSError as exc:
+                raise CorpuskitError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        else:
+            n = max(1, workers or os.cpu_count() or 1)
+            # non-daemonic workers: the extract stage isolates each page batch in a child process
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=threads_per_worker, processes=True,
+                                             host="127.0.0.1", dashboard_address=None, silence_logs=40)
+            self.client = Client(self._cluster)
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map_unordered(self, fn, items, *, poll=None):
+        from dask.distributed import wait
+
+        items = list(items)
+        if not items:
+            return
+        # a key per task and call: Dask would hand back an earlier call's result for a key it still holds
+        batch = f"corpuskit-{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex[:12]}"
+        futures = {self.client.submit(fn, item, pure=False, key=f"{batch}-{i}"): i for i, item in enumerate(items)}
+        pending = set(futures)
+        try:
+            while pending:
+                try:
+                    wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED")
+                except TimeoutError:  # nothing finished in this interval: report progress, wait again
+                    pass
+                done = {f for f in pending if f.done()}
+                for fut in sorted(done, key=futures.get):
+                    yield futures[fut], fut.result()  # a task's exception is raised here, as with the pool
+                pending -= done
+                if poll:
+                    poll()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+        finally:
+            for fut in futures:
+                fut.release()
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
