@@ -113,49 +113,14 @@ def _run_torch(name: str, iters: int, queue) -> None:
     """The same model and step in PyTorch eager mode (nanoGPT's code path: scaled_dot_product_attention with
     is_causal, fused LayerNorm, AdamW), for a comparison on the same machine."""
     import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
+    from _nanogpt_torch import adamw, nanogpt
 
     spec = CONFIGS[name]
-    C, H, L, T, B, p = (spec["n_embd"], spec["n_head"], spec["n_layer"], spec["block_size"], spec["batch_size"],
-                        spec["dropout"])
+    T, B = spec["block_size"], spec["batch_size"]
     torch.manual_seed(0)
-
-    class Block(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.ln_1, self.ln_2 = nn.LayerNorm(C, bias=False), nn.LayerNorm(C, bias=False)
-            self.c_attn, self.c_proj = nn.Linear(C, 3 * C, bias=False), nn.Linear(C, C, bias=False)
-            self.c_fc, self.mlp_proj = nn.Linear(C, 4 * C, bias=False), nn.Linear(4 * C, C, bias=False)
-            self.drop = nn.Dropout(p)
-
-        def forward(self, x):
-            q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
-            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p if self.training else 0.0, is_causal=True)
-            x = x + self.drop(self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C)))
-            return x + self.drop(self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh")))
-
-    class Model(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.wte, self.wpe = nn.Embedding(68, C), nn.Embedding(T, C)
-            self.blocks = nn.ModuleList(Block() for _ in range(L))
-            self.ln_f, self.drop = nn.LayerNorm(C, bias=False), nn.Dropout(p)
-
-        def forward(self, idx, targets):
-            x = self.drop(self.wte(idx) + self.wpe(torch.arange(T)))
-            for blk in self.blocks:
-                x = blk(x)
-            logits = self.ln_f(x) @ self.wte.weight.T
-            return F.cross_entropy(logits.view(-1, 68), targets.view(-1))
-
-    model = Model()
+    model = nanogpt(68, spec["n_embd"], spec["n_head"], spec["n_layer"], T, spec["dropout"], gelu="tanh")
     model.train()
-    decay = [q for q in model.parameters() if q.dim() >= 2]
-    other = [q for q in model.parameters() if q.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}],
-                            lr=1e-3, betas=(0.9, 0.99))
+    opt = adamw(model)
 
     def step():
         x = torch.randint(0, 68, (B, T))

@@ -26,8 +26,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tiny-shakespea
 
 def run(seed: int, iters: int = 2000) -> list[tuple[int, float, float]]:
     import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
+    from _nanogpt_torch import adamw, nanogpt
 
     C, H, L, T, B = 128, 4, 4, 64, 12
     text = DATA.read_text(encoding="utf-8")
@@ -36,49 +35,9 @@ def run(seed: int, iters: int = 2000) -> list[tuple[int, float, float]]:
     ids = np.array([stoi[c] for c in text], dtype=np.int64)
     n = int(0.9 * len(ids))
     data = {"train": torch.from_numpy(ids[:n]), "val": torch.from_numpy(ids[n:])}
-    V = len(chars)
     torch.manual_seed(seed)
-
-    class Block(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.ln_1, self.ln_2 = nn.LayerNorm(C, bias=False), nn.LayerNorm(C, bias=False)
-            self.c_attn, self.c_proj = nn.Linear(C, 3 * C, bias=False), nn.Linear(C, C, bias=False)
-            self.c_fc, self.mlp_c_proj = nn.Linear(C, 4 * C, bias=False), nn.Linear(4 * C, C, bias=False)
-
-        def forward(self, x):
-            b, t, _ = x.shape
-            q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
-            q, k, v = (z.view(b, t, H, C // H).transpose(1, 2) for z in (q, k, v))
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            x = x + self.c_proj(y.transpose(1, 2).contiguous().view(b, t, C))
-            return x + self.mlp_c_proj(F.gelu(self.c_fc(self.ln_2(x))))
-
-    class GPT(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
-            self.h = nn.ModuleList(Block() for _ in range(L))
-            self.ln_f = nn.LayerNorm(C, bias=False)
-            for mod in self.modules():
-                if isinstance(mod, (nn.Linear, nn.Embedding)):
-                    nn.init.normal_(mod.weight, mean=0.0, std=0.02)
-            for name, p in self.named_parameters():
-                if name.endswith("c_proj.weight"):
-                    nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * L))
-
-        def forward(self, idx, targets):
-            x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
-            for blk in self.h:
-                x = blk(x)
-            logits = self.ln_f(x) @ self.wte.weight.T
-            return F.cross_entropy(logits.view(-1, V), targets.view(-1))
-
-    model = GPT()
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    other = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}],
-                            lr=1e-3, betas=(0.9, 0.99))
+    model = nanogpt(len(chars), C, H, L, T)
+    opt = adamw(model)
 
     def batch(split):
         d = data[split]

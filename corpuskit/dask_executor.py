@@ -20,7 +20,7 @@ import os
 import uuid
 
 from .errors import CorpuskitError
-from .executor import Executor
+from .executor import Executor, yield_as_done
 
 
 class DaskExecutor(Executor):
@@ -55,23 +55,16 @@ class DaskExecutor(Executor):
         # a key per task and call: Dask would hand back an earlier call's result for a key it still holds
         batch = f"corpuskit-{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex[:12]}"
         futures = {self.client.submit(fn, item, pure=False, key=f"{batch}-{i}"): i for i, item in enumerate(items)}
-        pending = set(futures)
+
+        def wait_some(pending: set) -> set:
+            try:
+                wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in this interval
+                pass
+            return {f for f in pending if f.done()}
+
         try:
-            while pending:
-                try:
-                    wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED")
-                except TimeoutError:  # nothing finished in this interval: report progress, wait again
-                    pass
-                done = {f for f in pending if f.done()}
-                for fut in sorted(done, key=futures.get):
-                    yield futures[fut], fut.result()  # a task's exception is raised here, as with the pool
-                pending -= done
-                if poll:
-                    poll()
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
+            yield from yield_as_done(futures, wait_some, poll)
         finally:
             for fut in futures:
                 fut.release()

@@ -47,6 +47,25 @@ def _init_worker(counters) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
 
 
+def yield_as_done(futures: dict, wait_some: Callable[[set], set], poll: Callable[[], None] | None):
+    """``(index, result)`` of each future in ``futures`` (future -> index) as they finish. ``wait_some(pending)``
+    waits a short while and returns the futures done; ``poll`` runs after each wait. A task's exception is raised
+    here, and the futures not yet done are cancelled."""
+    pending = set(futures)
+    try:
+        while pending:
+            done = wait_some(pending)
+            for fut in sorted(done, key=futures.get):
+                yield futures[fut], fut.result()
+            pending -= done
+            if poll:
+                poll()
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        raise
+
+
 class Executor:
     workers: int = 1
 
@@ -99,18 +118,8 @@ class LocalExecutor(Executor):
             return
         pool = self._get_pool()
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        pending = set(futures)
-        try:
-            while pending:
-                done, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
-                for fut in done:
-                    yield futures[fut], fut.result()
-                if poll:
-                    poll()
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
+        yield from yield_as_done(futures, lambda pending: cf.wait(pending, timeout=0.25,
+                                                                  return_when=cf.FIRST_COMPLETED)[0], poll)
 
     def close(self):
         if self._pool is not None:

@@ -17,7 +17,6 @@ tokens kept, validation loss, and each stage's kept count.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .charts import _e, _num, svg_hbars, svg_histogram, svg_lines
 from .errors import CorpuskitError
 from .fileio import write_text_atomic
 
@@ -202,122 +202,6 @@ def compare_reports(reports: list[dict]) -> dict:
 # Charts: inline SVG
 
 
-def _e(x) -> str:
-    return html.escape(str(x), quote=True)
-
-
-def _num(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}"
-    return f"{x:,}"
-
-
-def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], value_fmt=_num) -> str:
-    """Horizontal bars, one group per label, one bar per series (name, values, colour)."""
-    row_h, bar_gap, width = 8 + 14 * len(series), 6, 760
-    left = int(min(330, 24 + 6.8 * max([len(str(x)) for x in labels] + [8])))
-    top = 28
-    height = top + len(labels) * (row_h + bar_gap) + 24
-    vmax = max([v for _, vals, _ in series for v in vals if v is not None] + [1])
-    plot_w = width - left - 90
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="16" class="title">{_e(title)}</text>']
-    for i, label in enumerate(labels):
-        y0 = top + i * (row_h + bar_gap)
-        parts.append(f'<text x="{left - 8}" y="{y0 + row_h / 2 + 4}" text-anchor="end">{_e(label)}</text>')
-        for j, (name, vals, color) in enumerate(series):
-            v = vals[i] or 0
-            w = max(0.0, plot_w * v / vmax)
-            y = y0 + 4 + j * 14
-            parts.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" height="12" fill="{color}">'
-                         f'<title>{_e(name)}: {_e(value_fmt(vals[i]))}</title></rect>')
-            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 10}" class="small">{_e(value_fmt(vals[i]))}</text>')
-    legend_y = height - 8
-    for j, (name, _, color) in enumerate(series):
-        parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" class="small">{_e(name)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def svg_histogram(title: str, edges_labels: list[str], kept: list[int], rejected: list[int]) -> str:
-    """Kept and rejected counts per bin, side by side."""
-    width, height, left, bottom, top = 760, 230, 50, 40, 28
-    n = len(kept)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-    vmax = max(kept + rejected + [1])
-    bw = plot_w / n
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="16" class="title">{_e(title)}</text>',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"/>',
-             f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" class="small">{vmax:,}</text>']
-    for i in range(n):
-        x = left + i * bw
-        for j, (vals, color, name) in enumerate(((kept, COLORS["kept"], "kept"),
-                                                 (rejected, COLORS["rejected"], "rejected"))):
-            h = plot_h * vals[i] / vmax
-            parts.append(f'<rect class="bar" x="{x + 1 + j * (bw - 2) / 2:.1f}" y="{top + plot_h - h:.1f}" '
-                         f'width="{max(1.0, (bw - 2) / 2):.1f}" height="{h:.1f}" fill="{color}">'
-                         f'<title>{_e(edges_labels[i])}: {vals[i]:,} {name}</title></rect>')
-        if n <= 12 or i % 2 == 0:
-            parts.append(f'<text x="{x + bw / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-                         f'class="small">{_e(edges_labels[i])}</text>')
-    parts.append(f'<rect x="{left}" y="{height - 14}" width="10" height="10" fill="{COLORS["kept"]}"/>'
-                 f'<text x="{left + 14}" y="{height - 5}" class="small">kept</text>'
-                 f'<rect x="{left + 70}" y="{height - 14}" width="10" height="10" fill="{COLORS["rejected"]}"/>'
-                 f'<text x="{left + 84}" y="{height - 5}" class="small">rejected</text></svg>')
-    return "".join(parts)
-
-
-def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str]], x_label="step",
-              y_label="loss") -> str:
-    """Line chart of (x, y) series (name, points, colour)."""
-    width, height, left, bottom, top = 760, 280, 56, 44, 28
-    pts = [p for _, s, _ in series for p in s]
-    if not pts:
-        return ""
-    x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
-    y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
-    x1, y1 = (x1 if x1 > x0 else x0 + 1), (y1 if y1 > y0 else y0 + 1)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-
-    def sx(x):
-        return left + plot_w * (x - x0) / (x1 - x0)
-
-    def sy(y):
-        return top + plot_h * (1 - (y - y0) / (y1 - y0))
-
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="16" class="title">{_e(title)}</text>',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" class="axis"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis"/>']
-    for k in range(5):
-        y = y0 + (y1 - y0) * k / 4
-        parts.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" text-anchor="end" class="small">{y:.2f}</text>')
-        x = x0 + (x1 - x0) * k / 4
-        parts.append(f'<text x="{sx(x):.1f}" y="{top + plot_h + 14}" text-anchor="middle" class="small">'
-                     f'{x:,.0f}</text>')
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 16}" text-anchor="middle" class="small">'
-                 f'{_e(x_label)}</text>')
-    for j, (name, s, color) in enumerate(series):
-        if not s:
-            continue
-        d = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s))
-        parts.append(f'<path class="line" d="{d}" fill="none" stroke="{color}" stroke-width="1.6">'
-                     f'<title>{_e(name)}</title></path>')
-        if len(s) <= 40:
-            parts += [f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{color}"/>' for x, y in s]
-        parts.append(f'<rect x="{left + j * 170}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 170 + 14}" y="{height - 3}" class="small">{_e(name)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 # ---------------------------------------------------------------------------------------------
 # Pages
 
@@ -327,8 +211,7 @@ margin:2em auto;max-width:980px;color:#212529;line-height:1.45;padding:0 1em}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #dee2e6}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}td,th{border:1px solid #dee2e6;padding:.25em .6em;
 text-align:right;vertical-align:top}th{background:#f1f3f5}td.l,th.l{text-align:left}
-svg.chart{display:block;margin:1em 0;max-width:100%;height:auto;font-size:12px}svg .title{font-weight:600;
-font-size:13px}svg .small{font-size:10.5px;fill:#495057}svg .axis{stroke:#868e96}
+svg.chart{display:block;margin:1em 0;max-width:100%;height:auto}
 details{margin:.2em 0}pre{white-space:pre-wrap;background:#f8f9fa;padding:.5em;font-size:.85em;margin:.3em 0}
 code{font-size:.9em}.muted{color:#868e96}
 """

@@ -22,7 +22,6 @@ checkpoints that resume bit for bit, and a loss curve.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -248,41 +247,14 @@ def _to_numpy(a):
 
 def write_loss_svg(path: Path, train_points: list[tuple[int, float]], val_points: list[tuple[int, float]],
                    evals_train: list[tuple[int, float]] | None = None, title: str = "") -> None:
-    """A self-contained SVG line chart: per-step training loss (thin), evaluated train and val loss (dots)."""
-    w, h, pad = 720, 400, 50
-    pts = train_points + val_points + (evals_train or [])
-    if not pts:
-        return
-    x_max = max(p[0] for p in pts) or 1
-    y_min, y_max = min(p[1] for p in pts), max(p[1] for p in pts)
-    y_min, y_max = math.floor(y_min * 2) / 2, math.ceil(y_max * 2) / 2 or 1
-    sx = lambda x: pad + (w - 2 * pad) * x / x_max  # noqa: E731
-    sy = lambda y: h - pad - (h - 2 * pad) * (y - y_min) / max(1e-9, y_max - y_min)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" '
-             f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
-             f'<text x="{pad}" y="20" font-size="14">{title}</text>',
-             f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="black"/>',
-             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="black"/>']
-    for k in range(5):
-        y = y_min + (y_max - y_min) * k / 4
-        parts.append(f'<text x="{pad - 8}" y="{sy(y) + 4:.1f}" text-anchor="end">{y:.2f}</text>')
-        parts.append(f'<line x1="{pad}" y1="{sy(y):.1f}" x2="{w - pad}" y2="{sy(y):.1f}" stroke="#eee"/>')
-        x = x_max * k / 4
-        parts.append(f'<text x="{sx(x):.1f}" y="{h - pad + 16}" text-anchor="middle">{int(x)}</text>')
-    parts.append(f'<text x="{w / 2}" y="{h - 10}" text-anchor="middle">step</text>')
-    if train_points:
-        d = " ".join(f"{sx(s):.1f},{sy(v):.1f}" for s, v in train_points)
-        parts.append(f'<polyline points="{d}" fill="none" stroke="#9ab" stroke-width="1"/>')
-    for pts_, colour, label, row in ((evals_train or [], "#1f77b4", "train (eval)", 0),
-                                     (val_points, "#d62728", "val", 1)):
-        if pts_:
-            d = " ".join(f"{sx(s):.1f},{sy(v):.1f}" for s, v in pts_)
-            parts.append(f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2"/>')
-            parts += [f'<circle cx="{sx(s):.1f}" cy="{sy(v):.1f}" r="3" fill="{colour}"/>' for s, v in pts_]
-            parts.append(f'<text x="{w - pad - 100}" y="{pad + 16 * row}" fill="{colour}">{label} '
-                         f'{pts_[-1][1]:.4f}</text>')
-    parts.append("</svg>")
-    write_text_atomic(path, "\n".join(parts) + "\n")
+    """A self-contained SVG line chart: per-step training loss, evaluated train and val loss (dots)."""
+    from ..charts import svg_lines
+
+    svg = svg_lines(f"loss — {title}" if title else "loss",
+                    [("train (batch)", train_points, "#99aabb"), ("train (eval)", evals_train or [], "#1f77b4"),
+                     ("val", val_points, "#d62728")], background="white", last_values=True)
+    if svg:
+        write_text_atomic(path, svg + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
