@@ -103,9 +103,17 @@ def build_report(out_dir: str | Path) -> dict:
     funnel = [{k: s.get(k) for k in ("name", "docs_in", "docs_kept", "docs_rejected", "docs_added", "bytes_in",
                                      "bytes_kept", "seconds")} for s in stats["stages"]]
     if meta is not None:
+        # tokens are counted once, by the tokenize stage; earlier stages' tokens are estimated from their text
+        # bytes at the tokens-per-byte ratio measured there
+        total = sum(meta["tokens"].values())
+        at = next((f for f in funnel if f["name"] == "tokenize"), None)
+        ratio = total / at["bytes_kept"] if at and at["bytes_kept"] else None
         for f in funnel:
             if f["name"] == "tokenize":
-                f["tokens"] = sum(meta["tokens"].values())
+                f["tokens"] = total
+            if ratio is not None:
+                f["tokens_in_estimated"] = round(f["bytes_in"] * ratio)
+                f["tokens_kept_estimated"] = round(f["bytes_kept"] * ratio)
 
     # drops per rule, with the stage's parameters and a few examples
     rules, where = [], {}
@@ -235,7 +243,7 @@ def render_html(report: dict) -> str:
     docs = r["documents"]
     body = [f"<h1>corpuskit run report: {_e(r['pipeline'])}</h1>",
             f"<p class=\"muted\">{_e(r['run'])} · corpuskit {_e(r['corpuskit_version'])} · fingerprint "
-            f"{_e(r['fingerprint'])} · finished {_e(r['finished'])} · {_num(r['wall_seconds'])} s</p>",
+            f"{_e(r['fingerprint'])} · finished {_e(r['finished'])} · {r['wall_seconds'] or 0:.1f} s</p>",
             "<table><tr><th class=l>documents read</th><th>kept</th><th>rejected</th><th>kept %</th>"
             "<th>tokens</th><th>validation loss</th></tr>"
             f"<tr><td>{docs['read']:,}</td><td>{docs['kept']:,}</td><td>{docs['rejected']:,}</td>"
@@ -247,16 +255,22 @@ def render_html(report: dict) -> str:
     body.append(svg_hbars("documents through the stages", [s["name"] for s in f],
                           [("documents in", [s["docs_in"] for s in f], "#adb5bd"),
                            ("kept", [s["docs_kept"] for s in f], COLORS["kept"])]))
-    body.append(svg_hbars("text through the stages (MB)", [s["name"] for s in f],
-                          [("MB in", [s["bytes_in"] / 1e6 for s in f], "#adb5bd"),
-                           ("MB kept", [s["bytes_kept"] / 1e6 for s in f], COLORS["bar"])],
-                          value_fmt=lambda v: f"{v:,.2f}"))
+    if all("tokens_kept_estimated" in s for s in f):
+        body.append(svg_hbars("tokens through the stages (≈ before tokenize: text bytes × its tokens per byte)",
+                              [s["name"] for s in f],
+                              [("tokens in", [s["tokens_in_estimated"] for s in f], "#adb5bd"),
+                               ("tokens kept", [s["tokens_kept_estimated"] for s in f], COLORS["bar"])]))
+    else:
+        body.append(svg_hbars("text through the stages (MB)", [s["name"] for s in f],
+                              [("MB in", [s["bytes_in"] / 1e6 for s in f], "#adb5bd"),
+                               ("MB kept", [s["bytes_kept"] / 1e6 for s in f], COLORS["bar"])],
+                              value_fmt=lambda v: f"{v:,.2f}"))
     rows = "".join(f"<tr><td class=l>{_e(s['name'])}</td><td>{s['docs_in']:,}</td><td>{s['docs_kept']:,}</td>"
                    f"<td>{s['docs_rejected']:,}</td><td>{s['bytes_in'] / 1e6:,.2f}</td>"
-                   f"<td>{s['bytes_kept'] / 1e6:,.2f}</td><td>{_num(s.get('tokens'))}</td>"
+                   f"<td>{s['bytes_kept'] / 1e6:,.2f}</td><td>{_num(s.get('tokens_kept_estimated'))}</td>"
                    f"<td>{s['seconds']:.2f}</td></tr>" for s in f)
     body.append("<table><tr><th class=l>stage</th><th>in</th><th>kept</th><th>rejected</th><th>MB in</th>"
-                f"<th>MB kept</th><th>tokens</th><th>seconds</th></tr>{rows}</table>")
+                f"<th>MB kept</th><th>tokens kept (≈)</th><th>seconds</th></tr>{rows}</table>")
 
     body.append("<h2>Drops per rule</h2>")
     if r["rules"]:

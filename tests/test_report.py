@@ -100,6 +100,8 @@ def test_report_numbers_agree_with_the_run(runs):
     assert sum(report["histograms"]["length_chars"]["kept"]) == len(kept)
     assert sum(report["histograms"]["language_score"]["kept"]) == len(kept)
     assert report["tokenizer"]["kind"] == "char" and report["tokens"] == sum(r["n_tokens"] for r in kept)
+    assert report["funnel"][-1]["tokens_kept_estimated"] == report["tokens"]  # exact where it is counted
+    assert all(f["tokens_in_estimated"] >= f["tokens_kept_estimated"] for f in report["funnel"])
     assert [e["step"] for e in report["training"]["eval"]] == [0, 10, 20]
     assert [s["prompt"] for s in report["training"]["samples"]] == ["The river", "河水"]
 
