@@ -51,8 +51,9 @@ class BoundedReader(io.RawIOBase):
     ``raw_position()`` is the position in the compressed file, used for progress.
     """
 
-    def __init__(self, inner, raw_file, path, max_bytes: int, max_ratio: float):
+    def __init__(self, inner, raw_file, path, max_bytes: int, max_ratio: float, check_end=None):
         self._inner = inner
+        self._check_end = check_end  # called at the end of the stream: an error message, or None
         self._raw = raw_file
         self._path = path
         self._max_bytes = max_bytes
@@ -75,6 +76,10 @@ class BoundedReader(io.RawIOBase):
             raise InputError(self._path, f"corrupt or truncated compressed data ({exc})",
                              position=f"decompressed byte {self.decompressed}") from exc
         n = len(data)
+        if n == 0 and self._check_end is not None:
+            problem, self._check_end = self._check_end(), None
+            if problem:
+                raise InputError(self._path, problem, position=f"decompressed byte {self.decompressed}")
         b[:n] = data
         self.decompressed += n
         if self.decompressed > self._max_bytes:
@@ -124,6 +129,46 @@ class PlainReader(io.RawIOBase):
         super().close()
 
 
+def zstd_truncation(path) -> str | None:
+    """Why a zstd file is incomplete, or None. zstandard's stream reader ends quietly at the end of the input
+    even inside a frame, so a cut download would lose its tail silently; this walks the frame and block headers
+    (RFC 8878; no decompression) and checks that the last frame ends where the file does."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        pos = 0
+        while pos < size:
+            fh.seek(pos)
+            magic = fh.read(4)
+            if len(magic) < 4:
+                return f"truncated zstd stream: {size - pos} stray bytes at the end"
+            if magic[1:] == b"\x2a\x4d\x18" and 0x50 <= magic[0] <= 0x5F:  # skippable frame
+                n = fh.read(4)
+                if len(n) < 4:
+                    return "truncated zstd stream (inside a skippable frame)"
+                pos += 8 + int.from_bytes(n, "little")
+                continue
+            if magic != ZSTD_MAGIC:
+                return f"not a zstd frame at byte {pos}"
+            (desc,) = fh.read(1) or b"\x00"
+            fcs_flag, single, checksum, did_flag = desc >> 6, (desc >> 5) & 1, (desc >> 2) & 1, desc & 3
+            header = 1 + (0 if single else 1) + (0, 1, 2, 4)[did_flag] + ((1 if single else 0), 2, 4, 8)[fcs_flag]
+            pos += 4 + header
+            while True:
+                fh.seek(pos)
+                bh = fh.read(3)
+                if len(bh) < 3:
+                    return f"truncated zstd stream (ends inside a frame, at byte {size})"
+                v = int.from_bytes(bh, "little")
+                last, kind, bsize = v & 1, (v >> 1) & 3, v >> 3
+                pos += 3 + (1 if kind == 1 else bsize)
+                if last:
+                    break
+            pos += 4 if checksum else 0
+            if pos > size:
+                return f"truncated zstd stream (ends inside a frame, at byte {size})"
+    return None
+
+
 def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
                max_ratio: float = DEFAULT_MAX_RATIO, buffer_size: int = 1 << 20) -> io.BufferedReader:
     """Open a file for binary reading, decompressing gzip or zstd by magic bytes.
@@ -141,7 +186,8 @@ def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT
         stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio)
     elif head.startswith(ZSTD_MAGIC):
         inner = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-        stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio)
+        stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio,
+                               check_end=lambda: zstd_truncation(path))
     else:
         stream = PlainReader(raw)
     return io.BufferedReader(stream, buffer_size=buffer_size)

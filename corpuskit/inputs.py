@@ -94,7 +94,10 @@ def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions) -> lis
     tasks: list[ReadTask] = []
     for f in files:
         rel = Path(os.path.relpath(f.path, root)).as_posix()
-        tasks.extend(make_reader(f.format, options).plan(f.path, rel, f.size))
+        try:
+            tasks.extend(make_reader(f.format, options).plan(f.path, rel, f.size))
+        except InputError as exc:  # one unreadable file is an error of that file, not of the run
+            tasks.append(ReadTask(path=f.path, rel=rel, format=f.format, size=f.size, error=exc.message))
     return tasks
 
 

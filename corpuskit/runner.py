@@ -159,6 +159,9 @@ def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, errors: l
     sink = ProgressSink(on_bytes)
     builder = BatchBuilder(task.rel, job.batch_docs, job.reader.batch_bytes)
     t0 = time.perf_counter()
+    if task.error is not None:
+        errors.append({"file": task.rel, "error": task.error, "position": None})
+        return
     try:
         for doc in reader.iter_docs(task, sink):
             if builder.add(doc):
@@ -370,7 +373,7 @@ class Runner:
         plan = {"root": root, "skipped_files": skipped,
                 "files": [{"path": f.path, "format": f.format, "size": f.size,
                            "mtime": int(os.stat(f.path).st_mtime)} for f in files],
-                "shards": [[t.to_dict() for t in shard] for shard in shards]}
+                "shards": [[t.to_plan_dict() for t in shard] for shard in shards]}
         write_text_atomic(plan_file, json.dumps(plan))
         return plan
 

@@ -40,6 +40,7 @@ class ReadTask:
     end: int | None = None  # exclusive; None = to the end
     first_index: int = 0  # record index of the first record in the range
     size: int = 0  # bytes on disk this task covers, for progress and ETA
+    error: str | None = None  # the file could not even be planned (e.g. no Parquet footer): reported when read
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -47,6 +48,10 @@ class ReadTask:
     @classmethod
     def from_dict(cls, d: dict) -> "ReadTask":
         return cls(**d)
+
+    def to_plan_dict(self) -> dict:
+        """As in plan.json: without ``error`` unless there is one (plans stay as they were)."""
+        return {k: v for k, v in self.to_dict().items() if k != "error" or v is not None}
 
 
 @dataclass
