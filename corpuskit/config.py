@@ -63,11 +63,37 @@ def _line_map(node, path=(), out=None) -> dict[tuple, int]:
     return out
 
 
+MAX_YAML_NODES = 100_000  # after expanding aliases: a pipeline file is a few hundred
+
+
+def _expanded_size_exceeds(node, limit: int) -> bool:
+    """Whether the document, with every alias expanded, has more than ``limit`` nodes. Aliases make a YAML
+    "billion laughs" a few lines long; anything that walks the data (validation, fingerprints) would expand it."""
+    count, stack = 0, [node]
+    while stack:
+        n = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack += (k, v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return False
+
+
 def load_yaml(text: str, filename: str = "<pipeline>") -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML safely; returns the data and a map from key paths to line numbers."""
+    """Parse YAML safely (no tags that construct Python objects; aliases bounded); returns the data and a map
+    from key paths to line numbers."""
     try:
-        data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None and _expanded_size_exceeds(node, MAX_YAML_NODES):
+            raise ConfigError(f"{filename}: more than {MAX_YAML_NODES:,} values once its aliases are expanded "
+                              "(a YAML alias bomb?)")
+        data = yaml.safe_load(text)
+    except RecursionError:
+        raise ConfigError(f"{filename}: nested too deeply to be a pipeline file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -232,7 +233,7 @@ def load_checkpoint(path: Path) -> tuple[dict, dict, dict, dict]:
             params = {k[6:]: z[k] for k in z.files if k.startswith("param.")}
             m = {k[7:]: z[k] for k in z.files if k.startswith("adam_m.")}
             v = {k[7:]: z[k] for k in z.files if k.startswith("adam_v.")}
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise CorpuskitError(f"{path}: not a corpuskit checkpoint: {exc}") from exc
     return header, params, m, v
 
