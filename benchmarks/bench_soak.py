@@ -42,17 +42,22 @@ STAGES = [{"extract": {}}, {"language": {"keep": ["en", "zh"]}}, {"toxicity": {}
 
 def make_input(root: Path, target_bytes: int) -> tuple[int, int]:
     """Generate seeds until the uncompressed input reaches ``target_bytes``; returns (bytes, seeds)."""
-    total, seed = 0, 0
+    total, seed, used = 0, -1, 0
     while total < target_bytes:
+        seed += 1
         d = root / f"crawl-{seed:05d}"
-        generate(d, seed=seed)
+        try:
+            generate(d, seed=seed)
+        except AssertionError:  # the generator is built for seed 0; a few seeds give colliding ids: skip them
+            shutil.rmtree(d, ignore_errors=True)
+            continue
+        used += 1
         for extra in ("labels.jsonl", "README.md"):  # the ground truth is not input
             (d / extra).unlink()
         total += len(gzip.decompress((d / "crawl.warc.gz").read_bytes()))
         total += len(gzip.decompress((d / "comments.jsonl.gz").read_bytes()))
         total += sum(f.stat().st_size for f in (d / "pages").iterdir())
-        seed += 1
-    return total, seed
+    return total, used
 
 
 def tree_rss(proc: psutil.Process) -> tuple[int, int]:
