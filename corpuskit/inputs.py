@@ -35,10 +35,11 @@ def _glob_root(pattern: str) -> str:
 
 
 def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile], str, list[str]]:
-    """Resolve inputs to files. Returns ``(files, root, skipped)``; ``skipped`` lists files of unknown type.
+    """Resolve inputs to files. Returns ``(files, root, skipped)``; ``skipped`` lists files not read and why.
 
     An input that matches nothing, or a named file of unknown type without an explicit format,
-    is an error (naming it); unknown files found while walking a directory are skipped and reported.
+    is an error (naming it); unknown files found while walking a directory are skipped and reported, and so are
+    symbolic links that lead out of the directory named (a pipeline reads only what it names).
     """
     found: dict[str, InputFile] = {}
     roots: list[str] = []
@@ -52,16 +53,23 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
             if explicit:
                 raise InputError(path, "unknown input type; name it with --format "
                                  "(jsonl, parquet, warc, html, txt)")
-            skipped.append(path)
+            skipped.append(f"{path} (unknown file type)")
             return
         found[path] = InputFile(path, f, os.path.getsize(path))
 
     def walk(directory: str):
+        inside = os.path.realpath(directory)
         for dirpath, dirnames, filenames in os.walk(directory):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if not name.startswith("."):
-                    add(os.path.join(dirpath, name), explicit=False)
+                if name.startswith("."):
+                    continue
+                path = os.path.join(dirpath, name)
+                target = os.path.realpath(path)
+                if os.path.commonpath([inside, target]) != inside:  # a link out of the named directory
+                    skipped.append(f"{os.path.abspath(path)} (a link to {target}, outside {inside})")
+                    continue
+                add(path, explicit=False)
 
     for item in inputs:
         if _GLOB_CHARS & set(item):

@@ -390,7 +390,7 @@ class Runner:
         t0 = time.time()
         plan = self._plan()
         for path in plan["skipped_files"]:
-            self.progress.message(f"skipping {path}: unknown file type")
+            self.progress.message(f"skipping {path}")
         specs = self.config.stages
         stages = self.config.build_stages()
         annotation_fields = _annotation_fields(stages)

@@ -12,6 +12,8 @@ from corpuskit.config import load_config
 from corpuskit.errors import ConfigError, CorpuskitError
 from corpuskit.gpt.train import load_checkpoint
 
+from .conftest import read_rows
+
 
 def _yaml(tmp_path, text, name="p.yaml"):
     (tmp_path / "in.jsonl").write_text('{"text": "hello"}\n')
@@ -102,3 +104,25 @@ def test_document_ids_never_become_file_names(tmp_path):
     written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert all(w.startswith("out/") for w in written - {"in.jsonl", "p.yaml"})
     assert not (tmp_path.parent / "escape").exists()
+
+
+def test_links_out_of_a_named_directory_are_not_read(tmp_path):
+    import json
+
+    from corpuskit.runner import run_pipeline
+
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text(json.dumps({"text": "private words that must not be read"}) + "\n")
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "ok.jsonl").write_text(json.dumps({"text": "public words one two three"}) + "\n")
+    (data / "sub" / "inner.jsonl").symlink_to(data / "ok.jsonl")  # a link inside the directory: read
+    (data / "leak.jsonl").symlink_to(secret)  # a link out of it: skipped and reported
+    path = tmp_path / "p.yaml"
+    path.write_text(f"input: {{paths: ['{data}']}}\noutput: {{path: '{tmp_path / 'out'}'}}\nstages:\n"
+                    "  - length: {min_words: 1}\n")
+    result = run_pipeline(load_config(path))
+    texts = [r["text"] for r in read_rows(tmp_path / "out" / "kept")]
+    assert texts == ["public words one two three"] * 2
+    (skipped,) = result.stats["input"]["skipped_files"]
+    assert "leak.jsonl" in skipped and "outside" in skipped
