@@ -48,7 +48,7 @@ def _run(name: str, iters: int, queue, threads: int = 0) -> None:
     import corpuskit.gpt.model as M
     from corpuskit.gpt.model import GPTConfig, count_params, init_params
     from corpuskit.gpt.optim import AdamW, clip_grads
-    from corpuskit.gpt.parallel import DataParallel, auto_parts
+    from corpuskit.gpt.parallel import DataParallel, parts_for
     from corpuskit.gpt.train import flops_per_token, matmul_peak_flops
 
     spec = CONFIGS[name]
@@ -79,7 +79,7 @@ def _run(name: str, iters: int, queue, threads: int = 0) -> None:
             clip_grads(grads, 1.0)
             opt.step(grads, 1e-3)
 
-    parts = min(threads, B) if threads else auto_parts(B, T)
+    parts = parts_for(threads, B, T)
     with DataParallel(cfg, params, parts) as dp:
         steps(dp, 3)
         t0 = time.perf_counter()

@@ -101,11 +101,12 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
     try:
         config = load_config(pipeline)
         if inputs:
-            missing = [p for p in inputs if not any(ch in p for ch in "*?[") and not Path(p).exists()]
+            from .inputs import is_glob
+
+            missing = [p for p in inputs if not is_glob(p) and not Path(p).exists()]
             if missing:
                 raise CorpuskitError(f"no such file or directory: {', '.join(missing)}")
-            config.inputs = [str(Path.cwd() / p) if any(ch in p for ch in "*?[") else str(Path(p).resolve())
-                             for p in inputs]
+            config.inputs = _absolute_inputs(inputs)
         if output is not None:
             config.output = str(output.resolve())
     except CorpuskitError as exc:
@@ -181,7 +182,9 @@ def _input_options(input_format, text_field, id_field, url_field, text_is_html=F
 
 
 def _absolute_inputs(inputs) -> list[str]:
-    return [str(Path(p).absolute()) if not any(c in p for c in "*?[") else p for p in inputs]
+    from .inputs import is_glob
+
+    return [p if is_glob(p) else str(Path(p).absolute()) for p in inputs]
 
 
 def _pipeline_command(inputs, output, stages, input_options, output_format, workers, name, print_pipeline, force,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import typing
-from dataclasses import fields
 from pathlib import Path
 
 import click
@@ -21,7 +19,7 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
     """Defaults < the YAML file < --set KEY=VALUE < the named flags; every value checked against TrainConfig."""
     import yaml
 
-    from .config import check_type, load_yaml
+    from .config import load_yaml
     from .gpt.train import TrainConfig
 
     settings: dict = {}
@@ -37,11 +35,9 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
         key, value = item.split("=", 1)
         settings[key.strip().replace("-", "_")] = yaml.safe_load(value)
     settings.update({k: v for k, v in flags.items() if v is not None})
-    hints = typing.get_type_hints(TrainConfig)
-    known = {f.name for f in fields(TrainConfig)}
-    for key, value in settings.items():
-        if key in known and not check_type(value, hints[key]):
-            raise CorpuskitError(f"training setting {key}: expected {hints[key]}, got {value!r}")
+    wrong = TrainConfig.mistyped(settings)
+    if wrong:
+        raise CorpuskitError(f"training setting {wrong[0]}: expected {wrong[1]}, got {settings[wrong[0]]!r}")
     return TrainConfig.from_dict(settings)
 
 

@@ -23,6 +23,7 @@ import yaml
 
 from . import __version__
 from .errors import ConfigError
+from .inputs import is_glob
 from .readers import READERS, ReaderOptions
 from .stage import Stage, stage_registry
 from .writers import FORMATS
@@ -268,7 +269,7 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     inputs = []
     for i, p in enumerate(paths):
         full = resolve(p)
-        if not any(ch in p for ch in "*?[") and not os.path.exists(full):
+        if not is_glob(p) and not os.path.exists(full):
             c.fail(("input", "paths", i) if isinstance(inp.get("paths"), list) else ("input", "paths"),
                    f"no such file or directory: {full}")
         inputs.append(full)

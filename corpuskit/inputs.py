@@ -17,6 +17,11 @@ from .readers import ReaderOptions, ReadTask, detect_format, make_reader
 _GLOB_CHARS = set("*?[")
 
 
+def is_glob(path: str) -> bool:
+    """Whether an input path is a pattern (expanded when the run plans its inputs) rather than a path."""
+    return bool(_GLOB_CHARS & set(path))
+
+
 @dataclass
 class InputFile:
     path: str  # absolute
@@ -28,7 +33,7 @@ def _glob_root(pattern: str) -> str:
     parts = Path(pattern).parts
     fixed = []
     for part in parts:
-        if _GLOB_CHARS & set(part):
+        if is_glob(part):
             break
         fixed.append(part)
     return str(Path(*fixed)) if fixed else "."
@@ -72,7 +77,7 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
                 add(path, explicit=False)
 
     for item in inputs:
-        if _GLOB_CHARS & set(item):
+        if is_glob(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 raise InputError(item, "the pattern matches no file")

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .charts import _e, _num, svg_hbars, svg_histogram, svg_lines
+from .charts import KEPT, REJECTED, _e, _num, svg_hbars, svg_histogram, svg_lines
 from .errors import CorpuskitError
 from .fileio import write_text_atomic
 
@@ -37,7 +37,7 @@ SCORES = {  # column -> (title, low, high); document length is added from the te
     "toxicity_score": ("toxicity score (P(toxic))", 0.0, 1.0),
 }
 LENGTH_EDGES = [0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, math.inf]
-COLORS = {"kept": "#2b8a3e", "rejected": "#c92a2a", "bar": "#1c7ed6", "val": "#e8590c", "train": "#1c7ed6"}
+COLORS = {"kept": KEPT, "rejected": REJECTED, "bar": "#1c7ed6", "val": "#e8590c", "train": "#1c7ed6"}
 SERIES = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c"]
 
 
@@ -46,36 +46,40 @@ SERIES = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c"]
 
 
 def _row_batches(directory: Path, columns: list[str]):
-    """Record batches (as lists of dicts) of a kept/ or rejected/ directory, Parquet or JSONL(.gz)."""
+    """``(rows, text_at)`` batches of a kept/ or rejected/ directory, Parquet or JSONL(.gz): ``rows`` are dicts of
+    ``columns`` with the text's length in characters as ``_chars`` instead of the text, and ``text_at(i)`` gives
+    row i's text — only a few examples need it, so Parquet texts are not turned into Python strings."""
     import gzip
 
+    fields = [c for c in columns if c != "text"]
     for f in sorted(directory.glob("part-*")):
         if f.suffix == ".parquet":
             pf = pq.ParquetFile(f)
-            have = [c for c in columns if c in pf.schema_arrow.names]
+            names = pf.schema_arrow.names
+            have = [c for c in fields if c in names] + (["text"] if "text" in names else [])
             for batch in pf.iter_batches(batch_size=4096, columns=have):
-                if "text" in have:  # lengths here; the texts themselves only for the few examples
-                    lengths = pc.utf8_length(batch.column("text")).to_pylist()
-                    rows = batch.to_pylist()
-                    for r, n in zip(rows, lengths):
-                        r["_chars"] = n
-                    yield rows
-                else:
-                    yield batch.to_pylist()
+                if "text" not in names:
+                    yield batch.to_pylist(), lambda i: None
+                    continue
+                texts = batch.column("text")
+                rows = batch.drop_columns(["text"]).to_pylist()
+                for r, n in zip(rows, pc.utf8_length(texts).to_pylist()):
+                    r["_chars"] = n
+                yield rows, lambda i, texts=texts: texts[i].as_py()
         elif f.name.endswith((".jsonl", ".jsonl.gz")):
             opener = gzip.open if f.name.endswith(".gz") else open
             with opener(f, "rt", encoding="utf-8") as fh:
-                rows = []
+                rows, texts = [], []
                 for line in fh:
                     r = json.loads(line)
-                    r = {c: r.get(c) for c in columns}
-                    r["_chars"] = len(r["text"]) if isinstance(r.get("text"), str) else None
-                    rows.append(r)
+                    text = r.get("text") if isinstance(r.get("text"), str) else None
+                    rows.append({**{c: r.get(c) for c in fields}, "_chars": None if text is None else len(text)})
+                    texts.append(text)
                     if len(rows) == 4096:
-                        yield rows
-                        rows = []
+                        yield rows, texts.__getitem__
+                        rows, texts = [], []
                 if rows:
-                    yield rows
+                    yield rows, texts.__getitem__
 
 
 def _bin_index(value: float, low: float, high: float) -> int:
@@ -130,8 +134,8 @@ def build_report(out_dir: str | Path) -> dict:
                             "kept": [0] * (len(LENGTH_EDGES) - 1), "rejected": [0] * (len(LENGTH_EDGES) - 1)}
     columns = ["id", "url", "text", "rejected_by", "reason", *SCORES]
     for side in ("kept", "rejected"):
-        for rows in _row_batches(out / side, columns):
-            for r in rows:
+        for rows, text_at in _row_batches(out / side, columns):
+            for i, r in enumerate(rows):
                 for c, (_, lo, hi) in SCORES.items():
                     v = r.get(c)
                     if v is not None and v == v:
@@ -141,7 +145,7 @@ def build_report(out_dir: str | Path) -> dict:
                 if side == "rejected":
                     k = where.get((r.get("rejected_by"), r.get("reason")))
                     if k is not None and len(rules[k]["examples"]) < EXAMPLES_PER_REASON:
-                        text = r.get("text") or ""
+                        text = text_at(i) or ""
                         rules[k]["examples"].append({"id": r.get("id"), "url": r.get("url"),
                                                      "text": text[:EXAMPLE_CHARS],
                                                      "truncated": len(text) > EXAMPLE_CHARS})

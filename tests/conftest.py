@@ -38,6 +38,11 @@ def read_stats(out: Path) -> dict:
     return json.loads((Path(out) / "stats.json").read_text(encoding="utf-8"))
 
 
+def run_outputs(out: Path) -> tuple[list[dict], list[dict], dict]:
+    """What two runs that should be the same must agree on: kept rows, rejected rows and stats (times aside)."""
+    return read_rows(Path(out) / "kept"), read_rows(Path(out) / "rejected"), comparable_stats(read_stats(out))
+
+
 def comparable_stats(stats: dict) -> dict:
     """Stats without the fields that legitimately differ between two runs (times)."""
     keep = {k: v for k, v in stats.items() if k not in ("finished", "wall_seconds")}

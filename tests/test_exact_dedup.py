@@ -79,7 +79,7 @@ def test_sample_crawl_mirrors_are_found_after_extraction(tmp_path):
 
 def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
 
-    from .conftest import comparable_stats, read_stats
+    from .conftest import run_outputs
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -95,6 +95,4 @@ def test_resume_after_kills_inside_the_phases_gives_identical_output(tmp_path):
     run_pipeline(load_config(write_pipeline(tmp_path, config("ref"), "ref.yaml")))
     path = write_pipeline(tmp_path, config("out"), "out.yaml")
     assert kill_during_phases_then_resume(tmp_path, path, tmp_path / "out", ["hash", "group"]) >= 1
-    for part in ("kept", "rejected"):
-        assert read_rows(tmp_path / "out" / part) == read_rows(tmp_path / "ref" / part)
-    assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "ref"))
+    assert run_outputs(tmp_path / "out") == run_outputs(tmp_path / "ref")

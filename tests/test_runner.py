@@ -18,7 +18,7 @@ from corpuskit.errors import OutputError
 from corpuskit.runner import run_pipeline
 from corpuskit.stage import STAGES, GlobalStage, Phase, register
 
-from .conftest import comparable_stats, read_rows, read_stats, shared, write_pipeline
+from .conftest import read_rows, read_stats, run_outputs, shared, write_pipeline
 
 
 def make_corpus(directory: Path, files: int = 4, docs: int = 300, seed: int = 0) -> Path:
@@ -97,9 +97,7 @@ def test_parallel_run_equals_serial_run(tmp_path):
     run_pipeline(load_config(write_pipeline(tmp_path, serial)))
     parallel = dict(serial, output={"path": str(tmp_path / "out2")}, executor={"type": "local", "workers": 2})
     run_pipeline(load_config(write_pipeline(tmp_path, parallel, "p2.yaml")))
-    assert read_rows(tmp_path / "out" / "kept") == read_rows(tmp_path / "out2" / "kept")
-    assert read_rows(tmp_path / "out" / "rejected") == read_rows(tmp_path / "out2" / "rejected")
-    assert comparable_stats(read_stats(tmp_path / "out")) == comparable_stats(read_stats(tmp_path / "out2"))
+    assert run_outputs(tmp_path / "out") == run_outputs(tmp_path / "out2")
 
 
 def test_rerun_is_a_no_op_and_other_pipeline_is_refused(tmp_path):
@@ -135,16 +133,12 @@ def _run_cli(args, **kw):
                             stderr=subprocess.PIPE, **kw)
 
 
-def _outputs(out: Path):
-    return (read_rows(out / "kept"), read_rows(out / "rejected"), comparable_stats(read_stats(out)))
-
-
 def test_resume_after_kill_gives_identical_output(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", files=8, docs=4000)
     ref_cfg = basic_config(tmp_path, corpus, output={"path": str(tmp_path / "ref"), "max_rows_per_shard": 700})
     ref_cfg["input"]["shard_bytes"] = 200_000
     run_pipeline(load_config(write_pipeline(tmp_path, ref_cfg, "ref.yaml")))
-    reference = _outputs(tmp_path / "ref")
+    reference = run_outputs(tmp_path / "ref")
     n_shards = read_stats(tmp_path / "ref")["input"]["shards"]
     assert n_shards >= 8
 
@@ -171,7 +165,7 @@ def test_resume_after_kill_gives_identical_output(tmp_path):
     final = _run_cli(["run", str(path), "--quiet"])
     _, err = final.communicate(timeout=120)
     assert final.returncode == 0, err.decode()
-    assert _outputs(tmp_path / "out") == reference
+    assert run_outputs(tmp_path / "out") == reference
     leftovers = [p.name for p in (tmp_path / "out").rglob(".*tmp")]
     assert leftovers == []
 

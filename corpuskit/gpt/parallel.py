@@ -39,6 +39,11 @@ def auto_parts(batch_size: int, block_size: int, cores: int | None = None) -> in
     return max(1, min(cores, batch_size, (batch_size * block_size) // MIN_POSITIONS_PER_PART))
 
 
+def parts_for(threads: int, batch_size: int, block_size: int) -> int:
+    """The parts a batch is cut into: ``threads`` (at most one per sequence), or 0 for :func:`auto_parts`."""
+    return min(threads, batch_size) if threads else auto_parts(batch_size, block_size)
+
+
 def split_rows(n: int, parts: int) -> list[slice]:
     """``parts`` contiguous row ranges of sizes differing by at most one (the first ones larger)."""
     bounds = np.linspace(0, n, parts + 1).round().astype(int) if parts <= n else np.arange(n + 1)

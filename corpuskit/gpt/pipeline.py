@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import typing
 from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,18 +34,16 @@ GENERATE_DEFAULTS: dict[str, Any] = {"prompts": [""], "max_new_tokens": 200, "te
 
 def parse_model_sections(top: dict, checker, stage_names: list[str]) -> tuple[dict | None, dict | None]:
     """Validate ``train:`` and ``generate:`` (errors name the key and its line); returns them with defaults."""
-    from ..config import _type_name, check_type
     from ..errors import CorpuskitError
     from .train import TrainConfig
 
     train_section, generate_section = None, None
     if top.get("train") is not None:
-        hints = typing.get_type_hints(TrainConfig)
         known = {f.name for f in fields(TrainConfig)}
         data = checker.mapping(top["train"], ("train",), known | {"run_dir"})
-        for key, value in data.items():
-            if key in hints and not check_type(value, hints[key]):
-                checker.fail(("train", key), f"expected {_type_name(hints[key])}, got {value!r}")
+        wrong = TrainConfig.mistyped(data)
+        if wrong:
+            checker.fail(("train", wrong[0]), f"expected {wrong[1]}, got {data[wrong[0]]!r}")
         run_dir = data.get("run_dir", "model")
         parts = PurePosixPath(str(run_dir)).parts
         if not isinstance(run_dir, str) or not run_dir or run_dir.startswith(("/", "~")) or ".." in parts:

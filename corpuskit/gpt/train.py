@@ -34,7 +34,7 @@ from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
 from .model import GPTConfig, count_params, init_params
 from .optim import AdamW, clip_grads, lr_at
-from .parallel import DataParallel, auto_parts
+from .parallel import DataParallel, parts_for
 
 
 @dataclass
@@ -86,15 +86,27 @@ class TrainConfig:
             raise CorpuskitError("threads must be 0 (auto) or a positive number")
 
     def parts(self) -> int:
-        """How many parts of a batch run at once: ``threads``, or one per core (see :func:`auto_parts`)."""
-        if self.device != "cpu":
-            return 1
-        return min(self.threads, self.batch_size) if self.threads else auto_parts(self.batch_size, self.block_size)
+        """How many parts of a batch run at once: ``threads``, or one per core (see gpt/parallel.py)."""
+        return parts_for(self.threads, self.batch_size, self.block_size) if self.device == "cpu" else 1
 
     def model_config(self, vocab_size: int) -> GPTConfig:
         return GPTConfig(vocab_size=vocab_size, block_size=self.block_size, n_layer=self.n_layer,
                          n_head=self.n_head, n_embd=self.n_embd, dropout=self.dropout, bias=self.bias,
                          positions=self.positions, gelu=self.gelu)
+
+    @classmethod
+    def mistyped(cls, data: dict) -> tuple[str, str] | None:
+        """The first (setting, expected type) whose value in ``data`` has the wrong type, or None. Unknown
+        settings are left to :meth:`from_dict`."""
+        import typing
+
+        from ..config import _type_name, check_type
+
+        hints = typing.get_type_hints(cls)
+        for key, value in data.items():
+            if key in hints and not check_type(value, hints[key]):
+                return key, _type_name(hints[key])
+        return None
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "train config") -> "TrainConfig":
