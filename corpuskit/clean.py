@@ -8,6 +8,7 @@ code, so ``--print-pipeline`` gives a file that ``corpuskit run`` reproduces exa
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 DEFAULT_LANGUAGES = ["en", "zh"]
@@ -18,8 +19,9 @@ HEURISTIC_STAGES = ["gopher_repetition", "gopher_quality", "c4", "fineweb"]
 def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
                    min_language_score: float = DEFAULT_MIN_LANGUAGE_SCORE,
                    include_comments: bool = False, skip: list[str] | None = None) -> list[dict[str, Any]]:
-    """The default chain as a ``stages:`` list (stage name -> parameters)."""
-    skip = set(skip or [])
+    """The default chain as a ``stages:`` list (stage name -> parameters); ``skip`` names stages to leave out
+    (a name that is not in the chain is a ValueError, so a typo does not leave the stage running)."""
+    skip = list(skip or [])
     stages: list[dict[str, Any]] = [
         {"extract": {"include_comments": include_comments}},
         {"language": {"keep": list(languages) if languages else None, "min_score": min_language_score}},
@@ -27,6 +29,12 @@ def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
     stages.append({"toxicity": {}})
     stages += [{name: {}} for name in HEURISTIC_STAGES]
     stages.append({"quality": {}})
+    names = [next(iter(s)) for s in stages]
+    for name in skip:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"no stage {name!r} in the default chain; {hint}its stages: {', '.join(names)}")
     return [s for s in stages if next(iter(s)) not in skip]
 
 

@@ -53,7 +53,8 @@ def _input_arguments(command):
     """INPUTS, -o OUT and how to read them: shared by the commands that build a pipeline from arguments."""
     for option in reversed([
         click.argument("inputs", nargs=-1, required=True),
-        click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+        # a str, checked by _pipeline_command: Path() would turn s3://bucket/out into the local s3:/bucket/out
+        click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
                      help="Output directory: OUT/kept, OUT/rejected, OUT/stats.json."),
         click.option("--format", "input_format", default="auto", show_default=True,
                      type=click.Choice(["auto", "jsonl", "parquet", "warc", "html", "txt"]), help="Input format."),
@@ -81,10 +82,10 @@ def _run_options(command):
 
 
 @main.command()
-@click.argument("pipeline", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("pipeline", type=click.Path(dir_okay=False))  # a str: Path() would turn s3://x into s3:/x
 @click.option("-i", "--input", "inputs", multiple=True, metavar="PATH",
               help="Input file, directory or glob (repeatable; replaces the pipeline's input.paths).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(file_okay=False),
               help="Output directory (overrides the pipeline's output.path).")
 @click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("--force", is_flag=True, help="Discard earlier output in the output directory and start over.")
@@ -97,27 +98,31 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
     after an interruption continues where it stopped and gives the same output.
     """
     from .config import load_config
+    from .lock import DirectoryLock
+    from .runner import input_output_overlap
 
     try:
-        config = load_config(pipeline)
-        if inputs:
-            from .inputs import is_glob
-
-            missing = [p for p in inputs if not is_glob(p) and not Path(p).exists()]
-            if missing:
-                raise CorpuskitError(f"no such file or directory: {', '.join(missing)}")
-            config.inputs = _absolute_inputs(inputs)
-        if output is not None:
-            config.output = str(output.resolve())
+        # -i and -o replace the file's paths before it is validated: a copy of a shipped pipeline, whose own
+        # input.paths do not exist next to it, runs on the inputs given (relative to the current directory)
+        config = load_config(pipeline, inputs=list(inputs) or None, output=output)
+        # one lock on the output directory for the whole command: stages, training and report (a second
+        # `run --force` must not delete kept/ while this one still tokenizes or trains)
+        problem = input_output_overlap(config.inputs, config.output)
+        if problem:
+            raise CorpuskitError(problem)
+        lock = DirectoryLock(config.output, what="corpuskit run").acquire()
     except CorpuskitError as exc:
         _fail(exc)
-    result = _run_config(config, force, workers, quiet, verbose)
-    model = _run_model_steps(config, force, quiet) if config.train is not None else None
-    if not quiet:
-        from .report import write_report
+    try:
+        result = _run_config(config, force, workers, quiet, verbose)
+        model = _run_model_steps(config, force, quiet) if config.train is not None else None
+        if not quiet:
+            from .report import write_report
 
-        html_path, _ = write_report(result.output)
-        click.echo(f"report in {html_path} (corpuskit report OUT_A OUT_B compares two runs)")
+            html_path, _ = write_report(result.output)
+            click.echo(f"report in {html_path} (corpuskit report OUT_A OUT_B compares two runs)")
+    finally:
+        lock.release()
     if model is not None:
         click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
         for s in model["samples"]:
@@ -160,15 +165,29 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
     c4 -> fineweb -> quality. Every rejected document is written to OUT/rejected with the stage and the reason.
     """
     from .config import load_yaml
+    from .stages.language import check_languages
 
     langs = None if languages.strip().lower() == "all" else [x.strip() for x in languages.split(",") if x.strip()]
+    try:
+        check_languages(langs or [])  # also checked when the stage is built; here the message names --lang
+    except ValueError as exc:
+        _fail(CorpuskitError(f"--lang {languages}: {exc}"))
     if stages_file is not None:
-        data, _ = load_yaml(stages_file.read_text(encoding="utf-8"), str(stages_file))
+        if skip:
+            _fail(CorpuskitError(f"--skip {', '.join(skip)}: --skip leaves stages out of the default chain; "
+                                 f"with --stages, remove them from {stages_file} instead"))
+        try:
+            data, _ = load_yaml(stages_file.read_text(encoding="utf-8"), str(stages_file))
+        except CorpuskitError as exc:
+            _fail(exc)
         stages = data.get("stages") if isinstance(data, dict) else data
         if not isinstance(stages, list):
             _fail(CorpuskitError(f"{stages_file}: expected a 'stages:' list"))
     else:
-        stages = default_stages(langs, min_lang_score, include_comments, list(skip))
+        try:
+            stages = default_stages(langs, min_lang_score, include_comments, list(skip))
+        except ValueError as exc:
+            _fail(CorpuskitError(f"--skip: {exc}"))
     _pipeline_command(inputs, output, stages,
                       _input_options(input_format, text_field, id_field, url_field, text_is_html),
                       output_format, workers, "clean", print_pipeline, force, quiet, verbose)
@@ -182,8 +201,12 @@ def _input_options(input_format, text_field, id_field, url_field, text_is_html=F
 
 
 def _absolute_inputs(inputs) -> list[str]:
+    """INPUTS made absolute (globs as given); a remote path (s3://...) is an error, before Path() mangles it."""
+    from .config import check_local_path
     from .inputs import is_glob
 
+    for p in inputs:
+        check_local_path(p, "INPUTS")
     return [p if is_glob(p) else str(Path(p).absolute()) for p in inputs]
 
 
@@ -194,8 +217,14 @@ def _pipeline_command(inputs, output, stages, input_options, output_format, work
     import yaml
 
     from .clean import clean_pipeline
+    from .config import check_local_path
 
-    doc = clean_pipeline(_absolute_inputs(inputs), str(output.absolute()), stages=stages,
+    try:
+        check_local_path(output, "-o/--output", output=True)
+        inputs = _absolute_inputs(inputs)
+    except CorpuskitError as exc:
+        _fail(exc)
+    doc = clean_pipeline(inputs, str(Path(output).absolute()), stages=stages,
                          input_options=input_options, output_format=output_format, workers=workers, name=name)
     if print_pipeline:
         click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))

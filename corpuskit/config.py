@@ -47,6 +47,30 @@ def parse_size(value: Any) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# Remote paths
+
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # s3://, hf://, https://; not a local name with a colon
+REMOTE_NOT_SUPPORTED = "remote paths (s3://, gs://, hf://, http(s)://) are not supported yet"
+
+
+def remote_path_problem(path: Any, *, output: bool = False) -> str | None:
+    """Why ``path`` cannot be used if it is a URL (``scheme://...``), else None. Checked before the path is made
+    absolute: ``Path("s3://b/x")`` is the local ``s3:/b/x``, which a run would create or report as missing."""
+    if path is None or not _URL_SCHEME.match(os.fspath(path) if isinstance(path, os.PathLike) else str(path)):
+        return None
+    fix = ("write to a local directory and upload it afterwards" if output
+           else "download it first and give the local path")
+    return f"{str(path)!r} is a remote path: {REMOTE_NOT_SUPPORTED}; {fix}"
+
+
+def check_local_path(path: Any, what: str, *, output: bool = False) -> None:
+    """Raise a ConfigError naming ``what`` (e.g. ``-o/--output``) if ``path`` is a remote path."""
+    problem = remote_path_problem(path, output=output)
+    if problem:
+        raise ConfigError(f"{what}: {problem}")
+
+
+# ---------------------------------------------------------------------------------------------
 # YAML with line numbers
 
 
@@ -240,8 +264,25 @@ class _Checker:
         return value
 
 
+def _override_inputs(inputs: list[str]) -> list[str]:
+    """``-i`` paths: relative to the current directory (globs as given); checked like the file's own."""
+    if not inputs or not all(isinstance(p, (str, os.PathLike)) for p in inputs):
+        raise ConfigError("-i/--input: expected one or more paths")
+    for p in inputs:
+        check_local_path(p, "-i/--input")
+    inputs = [str(p) if is_glob(str(p)) else str(Path(p).absolute()) for p in inputs]
+    missing = [p for p in inputs if not is_glob(p) and not os.path.exists(p)]
+    if missing:
+        raise ConfigError(f"-i/--input: no such file or directory: {', '.join(missing)}")
+    return inputs
+
+
 def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeline>",
-                 base_dir: str = ".") -> PipelineConfig:
+                 base_dir: str = ".", inputs: list[str] | None = None,
+                 output: str | os.PathLike | None = None) -> PipelineConfig:
+    """Validate a parsed pipeline document. ``inputs`` and ``output`` (the command line's ``-i`` and ``-o``,
+    relative to the current directory) replace ``input.paths`` and ``output.path`` *before* validation: the
+    file's own paths are then neither required nor checked, so a copy of a pipeline file runs anywhere."""
     STAGES = stage_registry()
     c = _Checker(filename, lines)
     top = c.mapping(data, (), _TOP_KEYS)
@@ -250,29 +291,39 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     def resolve(p: str) -> str:
         return str((base / os.path.expanduser(p)).resolve()) if not os.path.isabs(p) else p
 
+    if output is not None:
+        check_local_path(output, "-o/--output", output=True)
+        output = str(Path(output).resolve())
+    if inputs is not None:
+        inputs = _override_inputs(list(inputs))
+
     name = top.get("name", Path(filename).stem)
     if not isinstance(name, str):
         c.fail(("name",), "expected a string")
 
     # input
-    if "input" not in top:
+    if "input" not in top and inputs is None:
         c.fail((), "missing key 'input'")
-    inp = top["input"]
+    inp = top.get("input")
     if isinstance(inp, (str, list)):
         inp = {"paths": inp}
     inp = c.mapping(inp, ("input",), {"paths", "format"} | set(_READER_FIELDS))
-    paths = inp.get("paths")
-    if isinstance(paths, str):
-        paths = [paths]
-    if not paths or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        c.fail(("input", "paths"), "expected a path or a list of paths")
-    inputs = []
-    for i, p in enumerate(paths):
-        full = resolve(p)
-        if not is_glob(p) and not os.path.exists(full):
-            c.fail(("input", "paths", i) if isinstance(inp.get("paths"), list) else ("input", "paths"),
-                   f"no such file or directory: {full}")
-        inputs.append(full)
+    if inputs is None:
+        paths = inp.get("paths")
+        if isinstance(paths, str):
+            paths = [paths]
+        if not paths or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            c.fail(("input", "paths"), "expected a path or a list of paths")
+        inputs = []
+        for i, p in enumerate(paths):
+            where = ("input", "paths", i) if isinstance(inp.get("paths"), list) else ("input", "paths")
+            problem = remote_path_problem(p)
+            if problem:
+                c.fail(where, problem)
+            full = resolve(p)
+            if not is_glob(p) and not os.path.exists(full):
+                c.fail(where, f"no such file or directory: {full}")
+            inputs.append(full)
     fmt = inp.get("format", "auto")
     if fmt != "auto" and fmt not in READERS:
         c.fail(("input", "format"), f"expected auto or one of: {', '.join(READERS)}; got {fmt!r}")
@@ -295,13 +346,18 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
 
     # output
     out = top.get("output")
-    if out is None:
+    if out is None and output is None:
         c.fail((), "missing key 'output'")
     if isinstance(out, str):
         out = {"path": out}
     out = c.mapping(out, ("output",), _OUTPUT_KEYS)
-    if not isinstance(out.get("path"), str):
-        c.fail(("output", "path"), "expected a directory path")
+    if output is None:
+        if not isinstance(out.get("path"), str):
+            c.fail(("output", "path"), "expected a directory path")
+        problem = remote_path_problem(out["path"], output=True)
+        if problem:
+            c.fail(("output", "path"), problem)
+        output = resolve(out["path"])
     out_fmt = out.get("format", "parquet")
     if out_fmt not in FORMATS:
         c.fail(("output", "format"), f"expected one of: {', '.join(FORMATS)}; got {out_fmt!r}")
@@ -344,12 +400,24 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
                 c.fail(path + (stage_name,), f"missing required parameter {k!r}")
         for k in getattr(STAGES[stage_name], "path_params", ()):  # files a stage reads: relative to this file
             if isinstance(params.get(k), str):
+                problem = remote_path_problem(params[k])
+                if problem:
+                    c.fail(path + (stage_name, k), problem)
                 params[k] = resolve(params[k])
+            elif isinstance(params.get(k), dict):  # e.g. models: {en: PATH, zh: PATH}
+                for key, value in params[k].items():
+                    if isinstance(value, str):
+                        problem = remote_path_problem(value)
+                        if problem:
+                            c.fail(path + (stage_name, k, key), problem)
+                params[k] = {key: resolve(v) if isinstance(v, str) else v for key, v in params[k].items()}
         spec = StageSpec(stage_name, dict(params), lines.get(path))
         try:
             spec.build()
         except (ValueError, TypeError) as exc:
-            c.fail(path + (stage_name,), str(exc))
+            # a stage may say which parameter (and item) is wrong: ValueError.param = "keep" or ("keep", 1)
+            param = getattr(exc, "param", ())
+            c.fail(path + (stage_name, *((param,) if isinstance(param, str) else param)), str(exc))
         stages.append(spec)
 
     # executor
@@ -375,7 +443,7 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     train_section, generate_section = parse_model_sections(top, c, [s.name for s in stages])
 
     return PipelineConfig(
-        inputs=inputs, output=resolve(out["path"]), name=name, input_format=fmt, reader=reader,
+        inputs=inputs, output=output, name=name, input_format=fmt, reader=reader,
         output_format=out_fmt, max_rows_per_shard=sizes["max_rows_per_shard"],
         max_bytes_per_shard=sizes["max_bytes_per_shard"], stages=stages,
         executor={"type": ex_type, "workers": workers,
@@ -385,12 +453,14 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     )
 
 
-def load_config(path: str | os.PathLike) -> PipelineConfig:
-    """Read and validate a pipeline file."""
+def load_config(path: str | os.PathLike, *, inputs: list[str] | None = None,
+                output: str | os.PathLike | None = None) -> PipelineConfig:
+    """Read and validate a pipeline file; ``inputs``/``output`` (``-i``/``-o``) replace its paths first."""
+    check_local_path(path, "pipeline file")
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read pipeline file: {exc.strerror or exc}") from None
     data, lines = load_yaml(text, str(path))
-    return parse_config(data, lines, filename=str(path), base_dir=str(path.parent))
+    return parse_config(data, lines, filename=str(path), base_dir=str(path.parent), inputs=inputs, output=output)

@@ -9,6 +9,7 @@ back to per-task progress.
 from __future__ import annotations
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import ctypes
 import multiprocessing as mp
 import os
@@ -18,6 +19,32 @@ from typing import Any, Callable, Iterable, Iterator
 
 # Set in each worker: (docs, bytes) shared counters for live progress, or None.
 COUNTERS: tuple[Any, Any] | None = None
+# Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
+# say which task a worker was running when it died.
+_RUNNING: tuple[Any, int] | None = None
+
+
+class WorkerDied(Exception):
+    """A worker process died while running task ``index`` (None: unknown), e.g. killed by the out-of-memory
+    killer. The runner turns it into an error naming the shard."""
+
+    def __init__(self, index: int | None, how: str):
+        self.index, self.how = index, how
+        super().__init__(f"a worker process died ({how}) while running task {index}")
+
+
+def _describe_exit(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if -exitcode == signal.SIGKILL:
+            return f"killed by {name}, usually the system's out-of-memory killer"
+        return f"killed by {name}"
+    return f"exit status {exitcode}"
 
 
 def report_progress(docs: int = 0, nbytes: int = 0) -> None:
@@ -40,11 +67,30 @@ def _die_with_parent() -> None:
             pass
 
 
-def _init_worker(counters) -> None:
-    global COUNTERS
+def _init_worker(counters, running=None) -> None:
+    global COUNTERS, _RUNNING
     COUNTERS = counters
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if running is not None:
+        with running.get_lock():
+            slots = len(running) // 2
+            slot = next((k for k in range(slots) if running[2 * k] == 0), None)
+            if slot is not None:
+                running[2 * slot] = os.getpid()
+        _RUNNING = (running, slot) if slot is not None else None
+
+
+def _tracked(fn: Callable, index: int, item: Any) -> Any:
+    """Runs in a worker: ``fn(item)``, with the task's index in the worker's slot while it runs."""
+    if _RUNNING is not None:
+        running, slot = _RUNNING
+        running[2 * slot + 1] = index + 1
+    try:
+        return fn(item)
+    finally:
+        if _RUNNING is not None:
+            running[2 * slot + 1] = 0
 
 
 def yield_as_done(futures: dict, wait_some: Callable[[set], set], poll: Callable[[], None] | None):
@@ -92,6 +138,7 @@ class LocalExecutor(Executor):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._ctx = mp.get_context("spawn")
         self._counters = (self._ctx.Value("q", 0), self._ctx.Value("q", 0))
+        self._running = None
         self._pool: cf.ProcessPoolExecutor | None = None
 
     def counters(self):
@@ -99,9 +146,24 @@ class LocalExecutor(Executor):
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=self._ctx,
-                                                initializer=_init_worker, initargs=(self._counters,))
+            self._running = self._ctx.Array("q", 2 * self.workers)
+            self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_init_worker,
+                                                initargs=(self._counters, self._running))
         return self._pool
+
+    def _dead_worker(self) -> WorkerDied:
+        """After the pool broke: which worker died, how, and the task it was running."""
+        processes = dict(getattr(self._pool, "_processes", None) or {})
+        for proc in processes.values():
+            proc.join(timeout=1)
+        dead = {pid: proc.exitcode for pid, proc in processes.items() if proc.exitcode not in (None, 0)}
+        running = list(self._running) if self._running is not None else []
+        for k in range(len(running) // 2):
+            pid, task = running[2 * k], running[2 * k + 1]
+            if pid in dead and task:
+                return WorkerDied(task - 1, _describe_exit(dead[pid]))
+        how = _describe_exit(next(iter(dead.values()))) if dead else "it stopped answering"
+        return WorkerDied(None, how)
 
     def map_unordered(self, fn, items, *, poll=None):
         items = list(items)
@@ -117,14 +179,20 @@ class LocalExecutor(Executor):
                 COUNTERS = saved
             return
         pool = self._get_pool()
-        futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        yield from yield_as_done(futures, lambda pending: cf.wait(pending, timeout=0.25,
-                                                                  return_when=cf.FIRST_COMPLETED)[0], poll)
+        futures = {pool.submit(_tracked, fn, i, item): i for i, item in enumerate(items)}
+        try:
+            yield from yield_as_done(futures, lambda pending: cf.wait(pending, timeout=0.25,
+                                                                      return_when=cf.FIRST_COMPLETED)[0], poll)
+        except BrokenProcessPool:
+            died = self._dead_worker()
+            self.close()
+            raise died from None
 
     def close(self):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._running = None
 
 
 def make_executor(spec: dict | None, workers: int | None = None) -> Executor:

@@ -1,16 +1,24 @@
-"""Opening input files: transparent gzip/zstd decompression with bounds, and atomic writes.
+"""Opening input files: transparent gzip/zstd decompression with bounds, and atomic, durable writes.
 
 Decompression is bounded two ways, so that a gzip bomb cannot fill the disk or run forever:
 a cap on decompressed bytes per file and a cap on the decompressed/compressed ratio.
+
+A file is durable once its data is fsynced *and* the directory entry that names it is: a rename (or a new
+file) is only safe after a power loss once its directory is fsynced too. :func:`atomic_write` does both, and
+:func:`fsync_file`, :func:`fsync_dir` and :func:`make_dirs` are there for code that renames files itself
+(the shard writers, markers). Files written through a temporary file get the mode an ordinary ``open``
+would give them, ``0o666 & ~umask``, not the 0600 of :func:`tempfile.mkstemp`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import io
 import os
 import tempfile
+import threading
 import zlib
 from pathlib import Path
 
@@ -193,23 +201,107 @@ def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT
     return io.BufferedReader(stream, buffer_size=buffer_size)
 
 
+_UMASK_LOCK = threading.Lock()
+# fsync on a directory is refused by some file systems (and is meaningless there): that is not an error
+_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", errno.ENOTSUP)}
+
+
+def current_umask() -> int:
+    """The process's umask, without changing it where the system can tell (Linux: ``/proc/self/status``).
+
+    Elsewhere it is read by setting and restoring it (``os.umask`` is the only way), under a lock and through a
+    restrictive mask, so that a file another thread creates in that instant is at worst too private."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def default_file_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: ``0o666`` less the umask."""
+    return 0o666 & ~current_umask()
+
+
+def fsync_file(path: str | os.PathLike) -> None:
+    """Flush a closed file's data and metadata to the disk (by path: any descriptor of the file will do)."""
+    flags = os.O_RDWR if os.name == "nt" else os.O_RDONLY  # Windows flushes only through a writable handle
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: str | os.PathLike) -> None:
+    """Make the names in a directory durable: the files created, renamed or removed in it since.
+
+    A no-op on Windows (directories cannot be opened there; NTFS journals its renames), and where the file
+    system refuses to fsync a directory or the directory cannot be opened for reading."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except PermissionError:  # a write-only directory: nothing to be done from here
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _FSYNC_UNSUPPORTED:
+            raise
+    finally:
+        os.close(fd)
+
+
+def make_dirs(path: str | os.PathLike) -> list[Path]:
+    """``mkdir -p``; returns the directories it created, outermost first. Each one's entry is durable only once
+    its parent is fsynced (see :func:`fsync_new_dirs`)."""
+    path = Path(path)
+    missing = []
+    p = path
+    while not p.is_dir() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    path.mkdir(parents=True, exist_ok=True)
+    return missing[::-1]
+
+
+def fsync_new_dirs(created: list[Path]) -> None:
+    """fsync the parents of directories :func:`make_dirs` created (the innermost one is the caller's to sync)."""
+    for d in created:
+        fsync_dir(d.parent)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb"):
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
+    """Write to a temporary file beside ``path`` and rename it into place on success.
+
+    The file gets the mode the umask gives a new file and is fsynced before the rename, and its directory after,
+    so that once this returns the new content survives a power loss."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    created = make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as fh:
             yield fh
             fh.flush()
+            if os.chmod in os.supports_fd:
+                os.chmod(fh.fileno(), default_file_mode())
+            else:
+                os.chmod(tmp, default_file_mode())
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
+    fsync_new_dirs(created)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

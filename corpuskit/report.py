@@ -245,13 +245,14 @@ def _params_text(params: dict | None) -> str:
 def render_html(report: dict) -> str:
     r = report
     docs = r["documents"]
+    kept_pct = f"{100 * docs['kept'] / docs['read']:.1f}" if docs["read"] else _num(None)  # nothing read: no share
     body = [f"<h1>corpuskit run report: {_e(r['pipeline'])}</h1>",
             f"<p class=\"muted\">{_e(r['run'])} · corpuskit {_e(r['corpuskit_version'])} · fingerprint "
             f"{_e(r['fingerprint'])} · finished {_e(r['finished'])} · {r['wall_seconds'] or 0:.1f} s</p>",
             "<table><tr><th class=l>documents read</th><th>kept</th><th>rejected</th><th>kept %</th>"
             "<th>tokens</th><th>validation loss</th></tr>"
             f"<tr><td>{docs['read']:,}</td><td>{docs['kept']:,}</td><td>{docs['rejected']:,}</td>"
-            f"<td>{100 * docs['kept'] / docs['read'] if docs['read'] else 0:.1f}</td><td>{_num(r['tokens'])}</td>"
+            f"<td>{kept_pct}</td><td>{_num(r['tokens'])}</td>"
             f"<td>{_num(r['training']['final_val_loss'] if r['training'] else None)}</td></tr></table>"]
 
     f = r["funnel"]

@@ -18,6 +18,9 @@ running it again gives exactly the output of one uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fnmatch
 import json
 import os
 import shutil
@@ -33,9 +36,12 @@ import pyarrow.parquet as pq
 from . import __version__
 from .config import PipelineConfig, StageSpec
 from .errors import CorpuskitError, InputError, OutputError, TaskError
-from .executor import Executor, make_executor, report_progress
+from .executor import Executor, WorkerDied, make_executor, report_progress
 from .fileio import write_text_atomic
-from .inputs import expand_inputs, group_shards, plan_tasks
+from .fingerprint import combine, input_digest, stage_files_digest
+from .lock import DirectoryLock
+from .ids import IDS_DIR, count_repeated_ids, id_hashes_of, write_id_hashes
+from .inputs import expand_inputs, group_shards, is_glob, plan_tasks
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
@@ -94,6 +100,7 @@ class ShardJob:
     max_bytes: int
     fingerprint: str
     batch_docs: int = 1000
+    ids_file: str | None = None  # segment 0: where the sorted hashes of the ids read go (repeated-id count)
 
 
 _STAGE_CACHE: dict[tuple, list[Stage]] = {}
@@ -136,7 +143,17 @@ def _remove_task_outputs(directory: str, prefix: str) -> None:
         p.unlink(missing_ok=True)
 
 
-def _source_batches(job: ShardJob, read_stats: StageStats | None, errors: list, counters: dict):
+@dataclass
+class ReadLog:
+    """What reading a shard noted besides documents: file errors, warnings, reader counters, id hashes."""
+
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    counters: dict[str, float] = field(default_factory=dict)
+    id_hashes: list | None = None  # hashes of the ids read, when the run counts repeated ids
+
+
+def _source_batches(job: ShardJob, read_stats: StageStats | None, log: ReadLog):
     """Yield ``(documents, reader_rejects)``: from a reader (segment 0) or an intermediate Parquet file."""
     if "parquet" in job.source:
         pf = pq.ParquetFile(job.source["parquet"])
@@ -146,10 +163,10 @@ def _source_batches(job: ShardJob, read_stats: StageStats | None, errors: list, 
             yield table, None
         return
     for piece in job.source["read"]:
-        yield from _read_piece(ReadTask.from_dict(piece), job, read_stats, errors, counters)
+        yield from _read_piece(ReadTask.from_dict(piece), job, read_stats, log)
 
 
-def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, errors: list, counters: dict):
+def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, log: ReadLog):
     reader = make_reader(task.format, job.reader)
     reported = [0]
 
@@ -160,30 +177,37 @@ def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, errors: l
     builder = BatchBuilder(task.rel, job.batch_docs, job.reader.batch_bytes)
     t0 = time.perf_counter()
     if task.error is not None:
-        errors.append({"file": task.rel, "error": task.error, "position": None})
+        log.errors.append({"file": task.rel, "error": task.error, "position": None})
         return
+    docs_before, errors_before = read_stats.docs_in, len(log.errors)
     try:
         for doc in reader.iter_docs(task, sink):
             if builder.add(doc):
                 read_stats.seconds += time.perf_counter() - t0
-                yield _route_read_batch(builder.take(), read_stats, job, reported)
+                yield _route_read_batch(builder.take(), read_stats, reported, log)
                 t0 = time.perf_counter()
     except InputError as exc:
-        errors.append({"file": task.rel, "error": exc.message, "position": exc.position})
+        log.errors.append({"file": task.rel, "error": exc.message, "position": exc.position})
     except (OSError, ValueError, UnicodeError, MemoryError) as exc:
-        errors.append({"file": task.rel, "error": f"{type(exc).__name__}: {exc}", "position": None})
+        log.errors.append({"file": task.rel, "error": f"{type(exc).__name__}: {exc}", "position": None})
     read_stats.seconds += time.perf_counter() - t0
     if len(builder):
-        yield _route_read_batch(builder.take(), read_stats, job, reported)
+        yield _route_read_batch(builder.take(), read_stats, reported, log)
+    if (read_stats.docs_in == docs_before and len(log.errors) == errors_before and task.start == 0
+            and task.end is None):
+        log.warnings.append({"file": task.rel, "warning": "no documents in this file (is it empty?)"})
     skipped = getattr(reader, "skipped_records", None) or {}
     for rtype, n in skipped.items():
-        counters[f"warc_records_skipped:{rtype}"] = counters.get(f"warc_records_skipped:{rtype}", 0) + n
+        key = f"warc_records_skipped:{rtype}"
+        log.counters[key] = log.counters.get(key, 0) + n
     if reported[0]:
         report_progress(nbytes=reported[0])
 
 
-def _route_read_batch(table: pa.Table, read_stats: StageStats, job: ShardJob, reported: list):
+def _route_read_batch(table: pa.Table, read_stats: StageStats, reported: list, log: ReadLog):
     """Count the reader's verdicts and split its rejects from the documents."""
+    if log.id_hashes is not None:
+        log.id_hashes.append(id_hashes_of(table.column("id")))
     is_rej = pc.is_valid(table.column("reason"))
     rejected = table.filter(is_rej)
     kept = table.filter(pc.invert(is_rej)).select(CORE_NAMES)
@@ -209,6 +233,20 @@ def _describe_source(source: dict) -> str:
     return os.path.basename(source["parquet"])
 
 
+def storage_error(exc: BaseException, where: str) -> OutputError | None:
+    """A clear one-line error for a write that failed for want of space or permission, else None."""
+    if not isinstance(exc, OSError):
+        return None
+    path = exc.filename or where
+    text = str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in text or "quota exceeded" in text:
+        return OutputError(f"no space left on the device (ENOSPC) while writing {path}: free some space, then run "
+                           "the same command again to continue")
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return OutputError(f"cannot access {path}: {exc.strerror} (check its permissions)")
+    return None
+
+
 def run_shard(job: ShardJob) -> dict:
     """Process one shard through one segment's stages; commit outputs, then write the marker."""
     try:
@@ -216,6 +254,9 @@ def run_shard(job: ShardJob) -> dict:
     except CorpuskitError:
         raise
     except Exception as exc:
+        clear = storage_error(exc, job.kept_dir)
+        if clear is not None:
+            raise clear from None
         import traceback
 
         raise TaskError(f"shard {_describe_source(job.source)} failed: {type(exc).__name__}: {exc}\n"
@@ -235,11 +276,10 @@ def _run_shard(job: ShardJob) -> dict:
                         max_rows=job.max_rows, max_bytes=job.max_bytes)
     read_stats = StageStats(READ_STAGE) if "read" in job.source else None
     stats = [StageStats(spec.name) for spec in job.specs]
-    errors: list[dict] = []
-    counters: dict[str, float] = {}
+    log = ReadLog(id_hashes=[] if job.ids_file and "read" in job.source else None)
     t_start = time.perf_counter()
     try:
-        for table, read_rejects in _source_batches(job, read_stats, errors, counters):
+        for table, read_rejects in _source_batches(job, read_stats, log):
             rej_w.write(read_rejects)
             for stage, st in zip(stages, stats):
                 if table.num_rows == 0:
@@ -255,12 +295,14 @@ def _run_shard(job: ShardJob) -> dict:
         rej_w.abort()
         raise
     if read_stats is not None:
-        read_stats.counters.update(counters)
+        read_stats.counters.update(log.counters)
     all_stats = ([read_stats] if read_stats is not None else []) + stats
     check_conservation(all_stats)
+    if log.id_hashes is not None:
+        write_id_hashes(job.ids_file, log.id_hashes)
     marker = {
         "segment": job.segment, "task": job.task, "fingerprint": job.fingerprint,
-        "stats": [s.to_dict() for s in all_stats], "errors": errors,
+        "stats": [s.to_dict() for s in all_stats], "errors": log.errors, "warnings": log.warnings,
         "kept_files": [str(p) for p in kept_files], "kept_docs": kept_w.rows_written,
         "rejected_docs": rej_w.rows_written, "seconds": time.perf_counter() - t_start,
     }
@@ -279,6 +321,18 @@ class PhaseJob:
 
 
 def run_phase_task(job: PhaseJob) -> dict:
+    try:
+        return _run_phase_task(job)
+    except CorpuskitError:
+        raise
+    except Exception as exc:
+        clear = storage_error(exc, job.ctx["workdir"])
+        if clear is not None:
+            raise clear from None
+        raise
+
+
+def _run_phase_task(job: PhaseJob) -> dict:
     stage = job.spec.build()
     stage.setup()
     ctx = GlobalContext(**job.ctx)
@@ -312,13 +366,13 @@ class Runner:
         self.force = force
         self.progress = progress or Progress(enabled=False)
         self.executor = executor or make_executor(config.executor, workers)
-        self.fingerprint = config.fingerprint()
+        self.config_fingerprint = config.fingerprint()
+        self.stage_files = stage_files_digest(config.build_stages())
+        self.fingerprint = combine(self.config_fingerprint, self.stage_files)
 
     # -- state ----------------------------------------------------------------------------
     def _prepare_output(self) -> None:
         owned = ["kept", "rejected", STATE_DIR, WORK_DIR, "stats.json"]
-        self.out.mkdir(parents=True, exist_ok=True)
-        self._lock()
         if self.force:
             for name in owned:
                 p = self.out / name
@@ -330,6 +384,10 @@ class Runner:
         if run_file.exists():
             previous = json.loads(run_file.read_text())
             if previous.get("fingerprint") != self.fingerprint:
+                changed = _changed_files(previous, self.config_fingerprint, self.stage_files)
+                if changed:
+                    raise OutputError(f"{changed} since the run in {self.out} started, and the output depends on "
+                                      "its content: restore it, or use --force to start over")
                 raise OutputError(f"{self.out} holds a run of a different pipeline or different inputs "
                                   f"(fingerprint {previous.get('fingerprint')} != {self.fingerprint}); "
                                   "use --force to start over, or choose another output directory")
@@ -337,58 +395,80 @@ class Runner:
             raise OutputError(f"{self.out} holds output that is not from this pipeline; "
                               "use --force to replace it, or choose another output directory")
         self.state.mkdir(parents=True, exist_ok=True)
-        for directory in (self.state, self.out / "kept", self.out / "rejected"):
+        for directory in (self.state, self.state / IDS_DIR, self.out / "kept", self.out / "rejected"):
             # temporary files of an interrupted run (this run holds the lock: nobody else writes here)
             for tmp in directory.glob(".*.tmp") if directory.is_dir() else []:
                 tmp.unlink(missing_ok=True)
         write_text_atomic(run_file, json.dumps({"fingerprint": self.fingerprint, "version": __version__,
+                                                "config_fingerprint": self.config_fingerprint,
+                                                "stage_files": self.stage_files,
                                                 "config": self.config.describe()}, indent=2, default=str))
-
-    def _lock(self) -> None:
-        """Hold an exclusive lock on the output directory for the whole run (released when the process ends)."""
-        import fcntl
-
-        self._lock_file = open(self.out / ".corpuskit.lock", "w")
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock_file.close()
-            raise OutputError(f"another corpuskit run is writing to {self.out}") from None
 
     def _plan(self) -> dict:
         plan_file = self.state / "plan.json"
         if plan_file.exists():
             plan = json.loads(plan_file.read_text())
-            for f in plan["files"]:
-                try:
-                    st = os.stat(f["path"])
-                except OSError:
-                    raise OutputError(f"input {f['path']} has gone since this run started; use --force") from None
-                if st.st_size != f["size"] or int(st.st_mtime) != f["mtime"]:
-                    raise OutputError(f"input {f['path']} changed since this run started; use --force "
-                                      "to start over")
+            self._check_inputs(plan)
             return plan
         files, root, skipped = expand_inputs(self.config.inputs, self.config.input_format)
         shards = group_shards(plan_tasks(files, root, self.config.reader), self.config.reader.shard_bytes)
         plan = {"root": root, "skipped_files": skipped,
-                "files": [{"path": f.path, "format": f.format, "size": f.size,
-                           "mtime": int(os.stat(f.path).st_mtime)} for f in files],
+                "files": [{"path": f.path, "format": f.format, **input_digest(f.path)} for f in files],
                 "shards": [[t.to_plan_dict() for t in shard] for shard in shards]}
         write_text_atomic(plan_file, json.dumps(plan))
         return plan
 
+    def _check_inputs(self, plan: dict) -> None:
+        """The inputs as they are now against the plan: the same files, with the same size, time and edges."""
+        try:
+            files, _, _ = expand_inputs(self.config.inputs, self.config.input_format)
+        except InputError as exc:
+            raise OutputError(f"input {exc.path} has gone since the run in {self.out} started; restore it, "
+                              "or use --force to start over") from None
+        planned = {f["path"]: f for f in plan["files"]}
+        now = {f.path for f in files}
+        problems = [f"{p} is new" for p in sorted(now - planned.keys())]
+        problems += [f"{p} has gone" for p in sorted(planned.keys() - now)]
+        for path in sorted(now & planned.keys()):
+            recorded = planned[path]
+            if "mtime_ns" not in recorded:  # a plan written before content fingerprints
+                st = os.stat(path)
+                if st.st_size != recorded["size"] or int(st.st_mtime) != recorded.get("mtime"):
+                    problems.append(f"{path} changed")
+            elif input_digest(path) != {k: recorded[k] for k in ("size", "mtime_ns", "edges")}:
+                problems.append(f"{path} changed")
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise OutputError(f"the inputs changed since the run in {self.out} started: {'; '.join(problems[:3])}"
+                              f"{more}; use --force to start over with the inputs as they are now")
+
     # -- run ------------------------------------------------------------------------------
     def run(self) -> RunResult:
+        """Run (or resume) the pipeline, holding the output directory's lock throughout. A caller that does more
+        with the output afterwards (training, the report) holds the same lock around this call:
+        ``with DirectoryLock(out): Runner(config).run(); ...`` (the lock is re-entrant within a process)."""
+        problem = input_output_overlap(self.config.inputs, self.out)
+        if problem:
+            raise OutputError(problem)
+        with DirectoryLock(self.out, what="corpuskit run"):
+            try:
+                return self._run()
+            except OSError as exc:
+                clear = storage_error(exc, str(self.out))
+                if clear is None:
+                    raise
+                raise clear from None
+
+    def _run(self) -> RunResult:
         stats_file = self.out / "stats.json"
         self._prepare_output()
+        plan = self._plan()  # on every run: inputs edited, added or removed since are an error, never ignored
         if stats_file.exists() and not self.force:
             stats = json.loads(stats_file.read_text())
             if stats.get("fingerprint") == self.fingerprint:
                 shutil.rmtree(self.work, ignore_errors=True)  # in case the last run died just before this
-                self._lock_file.close()
                 return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
         t0 = time.time()
-        plan = self._plan()
         for path in plan["skipped_files"]:
             self.progress.message(f"skipping {path}")
         specs = self.config.stages
@@ -413,8 +493,9 @@ class Runner:
         finally:
             self.executor.close()
             release_stages()
-            self._lock_file.close()
         stats = self._merge(markers, segments, plan, t0)
+        if stats["stages"] and stats["stages"][0]["docs_in"] == 0:
+            self.progress.message("warning: no documents were read from the inputs")
         self._finish_stages(segments, global_ctxs, stats)
         write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))
         if self.work.exists():
@@ -451,9 +532,11 @@ class Runner:
                     jobs.append(PhaseJob(spec, phase.name, i, item, gctx, str(m)))
             self.progress.begin(f"{spec.name}:{phase.name}", len(items), 0)
             done = len(items) - len(jobs)
-            for _ in self.executor.map_unordered(run_phase_task, jobs, poll=self._poll):
-                done += 1
-                self._poll(done)
+            with _naming_dead_workers(lambda k: f"task {jobs[k].index} of phase {phase.name!r} of stage "
+                                                f"{spec.name!r}"):
+                for _ in self.executor.map_unordered(run_phase_task, jobs, poll=self._poll):
+                    done += 1
+                    self._poll(done)
             self.progress.finish()
             task_seconds[phase.name] = round(sum(json.loads(m.read_text())["seconds"] for m in markers), 3)
         return {"phase_task_seconds": task_seconds, **stage.phase_report(ctx)}
@@ -489,6 +572,7 @@ class Runner:
                 kept_fields=kept_fields, out_format=out_fmt,
                 kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
                 max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
+                ids_file=str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy") if seg.index == 0 else None,
                 batch_docs=max([self.config.reader.batch_docs] +
                                [stage_registry()[spec.name].min_batch_docs for spec in seg.specs])))
         label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
@@ -498,20 +582,36 @@ class Runner:
         self.progress.begin(label, len(sources), max(total_bytes - done_bytes, 0), *base)
         self.progress.tasks_done = len(results)
         done = len(results)
-        for k, marker in self.executor.map_unordered(run_shard, jobs, poll=self._poll):
-            results[jobs[k].task] = marker
-            done += 1
-            self._poll(done)
-            for err in marker["errors"]:
-                self.progress.message(f"error: {err['file']}"
-                                      f"{' at ' + err['position'] if err.get('position') else ''}: {err['error']}")
+        with _naming_dead_workers(lambda k: f"shard {_describe_source(jobs[k].source)} (segment {seg.index}, "
+                                            f"task {jobs[k].task})"):
+            for k, marker in self.executor.map_unordered(run_shard, jobs, poll=self._poll):
+                results[jobs[k].task] = marker
+                done += 1
+                self._poll(done)
+                for err in marker["errors"]:
+                    self.progress.message(f"error: {err['file']}"
+                                          f"{' at ' + err['position'] if err.get('position') else ''}: "
+                                          f"{err['error']}")
+                for warning in marker.get("warnings", []):
+                    self.progress.message(f"warning: {warning['file']}: {warning['warning']}")
         self.progress.update(*(c.value for c in counters) if counters else (0, 0), done, force=True)
         self.progress.finish()
         return [results[i] for i in range(len(sources))]
 
+    def _repeated_ids(self, plan: dict) -> dict:
+        """How many ids the input repeats (decisions never depend on them: this is for the user to know)."""
+        paths = [p for p in (self.state / IDS_DIR / f"s00-t{i:06d}.npy" for i in range(len(plan["shards"])))
+                 if p.exists()]
+        repeated = count_repeated_ids(paths)
+        if repeated["ids"]:
+            self.progress.message(f"note: {repeated['documents']:,} documents share {repeated['ids']:,} ids "
+                                  f"(input.id_field {self.config.reader.id_field!r}); every document is still "
+                                  "kept or rejected on its own (stats.json input.repeated_ids)")
+        return repeated
+
     def _merge(self, markers: dict[int, list[dict]], segments: list[Segment], plan: dict, t0: float) -> dict:
         stage_lists = []
-        errors = []
+        errors, warnings = [], []
         reports = {}  # position in the stage list -> the global stage's phase report
         position = 0
         for seg in segments:
@@ -526,6 +626,7 @@ class Runner:
                 stage_lists.extend(StageStats(n) for n in names)
             for m in markers[seg.index]:
                 errors.extend(m["errors"])
+                warnings.extend(m.get("warnings", []))
         check_conservation(stage_lists)
         last = markers[segments[-1].index]
         kept_files = sorted(os.path.relpath(f, self.out) for m in last for f in m["kept_files"])
@@ -549,14 +650,81 @@ class Runner:
             "wall_seconds": round(time.time() - t0, 3),
             "input": {"root": plan["root"], "files": len(plan["files"]),
                       "bytes": sum(f["size"] for f in plan["files"]), "shards": len(plan["shards"]),
-                      "skipped_files": plan["skipped_files"]},
+                      "skipped_files": plan["skipped_files"], "repeated_ids": self._repeated_ids(plan)},
             "output": {"kept_docs": kept_docs, "rejected_docs": rejected_docs, "kept_files": kept_files,
                        "format": self.config.output_format},
             "stages": [dict(s.to_dict(), **({"global": reports[k]} if k in reports else {}),
                             **({"params": params[k]} if k in params else {}))
                        for k, s in enumerate(stage_lists)],
             "errors": errors,
+            "warnings": warnings,
         }
+
+
+@contextlib.contextmanager
+def _naming_dead_workers(describe):
+    """Turn a worker process that died (out of memory, killed) into an error that names what it was running."""
+    try:
+        yield
+    except WorkerDied as exc:
+        what = describe(exc.index) if exc.index is not None else "a task"
+        raise TaskError(f"a worker process died ({exc.how}) while running {what}; the tasks finished before "
+                        "it are kept: run the same command again to continue (with fewer workers, -w, if memory "
+                        "ran out)") from None
+
+
+def _changed_files(previous: dict, config_fingerprint: str, stage_files: dict) -> str | None:
+    """Which file a stage reads changed since the run in the output directory started, if that is the
+    only difference (same configuration)."""
+    if previous.get("config_fingerprint") != config_fingerprint:
+        return None
+    before = previous.get("stage_files") or {}
+    for path in sorted(set(before) | set(stage_files)):
+        if path not in stage_files:
+            return f"the stages no longer read {path}"
+        if path not in before:
+            return f"the stages now read {path}"
+        if before[path] != stage_files[path]:
+            return f"{path} changed"
+    return None
+
+
+def input_output_overlap(inputs: list[str], output: str | Path) -> str | None:
+    """Why a run with these inputs may not write to ``output``, or None. An input inside the output directory
+    would be deleted by ``--force`` (and read while it is rewritten); an output inside an input directory would
+    be read back as input by the next run. Links are followed: both sides are compared as real paths."""
+    out = os.path.realpath(output)
+
+    def inside(path: str, directory: str) -> bool:
+        return os.path.commonpath([path, directory]) == directory
+
+    for item in inputs:
+        if not is_glob(item):
+            real = os.path.realpath(item)
+            if real == out:
+                return (f"the output directory {output} is the input directory {item}: its output would be read "
+                        "back as input (and --force would delete it); write the output somewhere else")
+            if inside(real, out):
+                return (f"input {item} lies inside the output directory {output}: a run would overwrite it "
+                        "(and --force would delete it); write the output somewhere else")
+            if os.path.isdir(real) and inside(out, real):
+                return (f"the output directory {output} lies inside the input directory {item}: its output "
+                        "would be read back as input; write the output outside the input directory")
+            continue
+        parts = Path(item).parts
+        k = next(i for i, part in enumerate(parts) if is_glob(part))
+        base = os.path.realpath(Path(*parts[:k])) if k else os.path.realpath(".")
+        pattern = parts[k:]
+        if inside(base, out):
+            return (f"input pattern {item} reads inside the output directory {output}; "
+                    "write the output somewhere else")
+        if inside(out, base):
+            below = Path(os.path.relpath(out, base)).parts
+            n = min(len(below), len(pattern))
+            if "**" in pattern or all(fnmatch.fnmatchcase(below[j], pattern[j]) for j in range(n)):
+                return (f"input pattern {item} would read the output directory {output}: its output would be "
+                        "read back as input; write the output where the pattern cannot reach")
+    return None
 
 
 def _annotation_fields(stages: list[Stage]) -> list[pa.Field]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -87,6 +88,29 @@ class Stage:
     def params(self) -> dict[str, Any]:
         """The parameters this stage was built with (for stats and the run fingerprint)."""
         return dict(getattr(self, "_params", {}))
+
+    def files_read(self) -> list[str]:
+        """Every file the stage reads besides the documents (models, block lists, a tokenizer): the run's
+        fingerprint covers their content, so a file edited between a crash and the re-run is noticed. By
+        default the existing files named by the parameters that hold paths (``path_params``, ``*_file``,
+        ``model``, ``models``, ``tokenizer``); stages that read files of their own add them."""
+        found: list[str] = []
+
+        def walk(value):
+            if isinstance(value, str):
+                if value and len(value) < 4096 and "\n" not in value and Path(value).is_file():
+                    found.append(str(Path(value).resolve()))
+            elif isinstance(value, dict):
+                for v in value.values():
+                    walk(v)
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    walk(v)
+
+        params = self.params()
+        named = set(getattr(self, "path_params", ())) | {k for k in params if k.endswith("_file")}
+        walk([v for k, v in params.items() if k in named or k in ("model", "models", "tokenizer")])
+        return found
 
 
 class Filter(Stage):
@@ -154,6 +178,15 @@ class GlobalStage(Stage):
         """Called before the batches of shard ``ctx.shards[index]`` go through ``process``, so a stage can
         load only that shard's decisions (bounded memory)."""
         self.shard = index
+        self.next_row = 0
+
+    def shard_rows(self, table: pa.Table) -> np.ndarray:
+        """The positions in shard ``self.shard`` of this batch's rows. The runner hands a global stage every row
+        of a shard once, in order, so ``(shard, row)`` is a key the runner assigns: per-document decisions are
+        keyed by it, never by ids (a user's ids need not be unique)."""
+        start = getattr(self, "next_row", 0)
+        self.next_row = start + table.num_rows
+        return np.arange(start, self.next_row, dtype=np.int64)
 
 
 def apply_stage(stage: Stage, table: pa.Table, stats: StageStats) -> tuple[pa.Table, pa.Table | None]:

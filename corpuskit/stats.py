@@ -96,9 +96,10 @@ def format_table(stages: list[dict]) -> str:
     """A plain-text table of stage stats, for ``corpuskit stats`` and the end of a run."""
     rows = [("stage", "in", "kept", "rejected", "kept %", "MB in", "seconds")]
     for s in stages:
-        pct = 100.0 * s["docs_kept"] / s["docs_in"] if s["docs_in"] else 100.0
+        # no share of nothing: a stage that received no documents has no "kept %" (an en dash)
+        pct = f"{100.0 * s['docs_kept'] / s['docs_in']:.1f}" if s["docs_in"] else "\u2013"
         rows.append((s["name"], f"{s['docs_in']:,}", f"{s['docs_kept']:,}", f"{s['docs_rejected']:,}",
-                     f"{pct:.1f}", f"{s['bytes_in'] / 1e6:.2f}", f"{s['seconds']:.2f}"))
+                     pct, f"{s['bytes_in'] / 1e6:.2f}", f"{s['seconds']:.2f}"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for j, r in enumerate(rows):

@@ -3,6 +3,10 @@
 Writes are atomic and two-step, so the runner can make a whole task's output appear at once:
 shards are written under hidden temporary names, and :meth:`ShardWriter.commit` renames them
 into place. A crash before ``commit`` leaves only temporary files, which the next run removes.
+
+Writes are durable too: each shard is fsynced when it is finished (so before its rename), and ``commit`` fsyncs
+the directory after the renames, so that a marker written after ``commit`` can never name a shard that a power
+loss would leave empty or missing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .fileio import fsync_dir, fsync_file, fsync_new_dirs, make_dirs
 from .schema import conform
 
 FORMATS = ("parquet", "jsonl", "jsonl.gz")
@@ -45,6 +50,7 @@ class ShardWriter:
         self._rows = self._bytes = 0  # in the current shard
         self._buffer: list[pa.Table] = []
         self._buffer_rows = self._buffer_bytes = 0
+        self._created_dirs: list[Path] = []  # made by this writer: their entries are fsynced on commit
 
     # -- public -----------------------------------------------------------------------------
     def write(self, table: pa.Table) -> None:
@@ -75,10 +81,16 @@ class ShardWriter:
         return list(self.finals)
 
     def commit(self) -> list[Path]:
-        """Rename the finished shards into place."""
+        """Rename the finished (and already fsynced) shards into place, then fsync the directory, so that the
+        shards are durable when this returns. The directory is fsynced even when there are no shards: that makes
+        durable the removal of an earlier attempt's shards as well, before the runner writes its marker."""
         self.close()
         for final in self.finals:
             os.replace(temp_name(final), final)
+        if self.finals or self.directory.is_dir():
+            fsync_dir(self.directory)
+            fsync_new_dirs(self._created_dirs)
+            self._created_dirs = []
         return list(self.finals)
 
     def abort(self) -> None:
@@ -93,7 +105,7 @@ class ShardWriter:
 
     # -- internals --------------------------------------------------------------------------
     def _open(self):
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self._created_dirs += make_dirs(self.directory)
         ext = {"parquet": "parquet", "jsonl": "jsonl", "jsonl.gz": "jsonl.gz"}[self.fmt]
         final = self.directory / f"{self.prefix}-{len(self.finals):04d}.{ext}"
         tmp = temp_name(final)
@@ -122,3 +134,4 @@ class ShardWriter:
         self._flush()
         self._file.close()
         self._file = None
+        fsync_file(temp_name(self.finals[-1]))

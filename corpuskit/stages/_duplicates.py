@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..fileio import atomic_write
 from ..schema import with_columns
 from ..stage import GlobalStage, StageResult
 
@@ -17,16 +18,15 @@ POLICIES = ("first", "longest", "quality", "random")
 
 
 def write_atomic(table: pa.Table, path: Path) -> None:
-    """Atomic: a task that dies half-way leaves no file that looks finished."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    """Atomic and durable: a task that dies half-way leaves no file that looks finished."""
+    with atomic_write(path) as fh:
+        pq.write_table(table, fh)
 
 
 class DuplicateStage(GlobalStage):
     """Base of ``exact_dedup`` and ``minhash_dedup``: the phases write, for each shard, a list
-    ``id -> duplicate_of, cluster_id``; each shard is then filtered with only its own list in memory."""
+    ``row -> duplicate_of, cluster_id`` (the row's position in the shard, never its id: ids may repeat); each
+    shard is then filtered with only its own list in memory."""
 
     reject_reason = ""
     policy = "first"
@@ -52,8 +52,10 @@ class DuplicateStage(GlobalStage):
                          for i in table.column("id").to_pylist()])
 
     @staticmethod
-    def write_duplicates(path: Path, ids: list, duplicate_of: list, clusters: list) -> None:
-        write_atomic(pa.table({"id": pa.array(ids, pa.string()), "duplicate_of": pa.array(duplicate_of, pa.string()),
+    def write_duplicates(path: Path, rows: list, ids: list, duplicate_of: list, clusters: list) -> None:
+        """One shard's duplicates, keyed by their row in the shard (ids are informative only: they may repeat)."""
+        write_atomic(pa.table({"row": pa.array(rows, pa.int64()), "id": pa.array(ids, pa.string()),
+                               "duplicate_of": pa.array(duplicate_of, pa.string()),
                                "cluster_id": pa.array(clusters, pa.string())}), path)
 
     def duplicate_files(self, shard: int) -> list[Path]:
@@ -63,12 +65,12 @@ class DuplicateStage(GlobalStage):
         super().begin_shard(index)
         self._dups = {}
         for path in self.duplicate_files(index):
-            t = pq.read_table(path)
-            self._dups.update(zip(t.column("id").to_pylist(),
+            t = pq.read_table(path, columns=["row", "duplicate_of", "cluster_id"])
+            self._dups.update(zip(t.column("row").to_pylist(),
                                   zip(t.column("duplicate_of").to_pylist(), t.column("cluster_id").to_pylist())))
 
     def process(self, table: pa.Table) -> StageResult:
-        hits = [self._dups.get(i) for i in table.column("id").to_pylist()]
+        hits = [self._dups.get(row) for row in self.shard_rows(table).tolist()]
         table = with_columns(table, {"duplicate_of": pa.array([h[0] if h else None for h in hits], pa.string()),
                                      "cluster_id": pa.array([h[1] if h else None for h in hits], pa.string())})
         keep = pa.array([h is None for h in hits])

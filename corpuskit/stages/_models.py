@@ -29,6 +29,21 @@ class LanguageModels:
             paths = self.paths or {lang: default_model_path(self.kind, lang) for lang in MODEL_LANGUAGES}
             self.models = {lang: TextClassifier.load(path) for lang, path in paths.items()}
 
+    def files(self) -> list[str]:
+        """The model files this loads (given or shipped), each with its model card when there is one."""
+        from pathlib import Path
+
+        from ..models import default_model_path
+
+        paths = self.paths or {lang: default_model_path(self.kind, lang) for lang in MODEL_LANGUAGES}
+        found = []
+        for path in paths.values():
+            found.append(str(Path(path).resolve()))
+            card = Path(path).with_suffix(".json")
+            if card.is_file():
+                found.append(str(card.resolve()))
+        return found
+
     def language_for(self, text: str, lang: str | None) -> str | None:
         if lang is None:
             lang = "zh" if _CJK.search(text[:2000]) else "en"

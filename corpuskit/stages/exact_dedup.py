@@ -5,7 +5,7 @@ Phase ``hash`` (one task per shard): a 128-bit BLAKE2b of each document's key â€
 whitespace), or the URL â€” written to one of ``buckets`` files by the hash's first byte, with
 what the keep policy ranks by. Phase ``group`` (one task per bucket): documents with equal hashes
 form a cluster; the best-ranked one is kept and the others are written, per shard, as
-``id -> duplicate_of``. Then each shard is filtered with only its own list in memory.
+``row -> duplicate_of`` (by position in the shard: ids need not be unique). Then each shard is filtered with only its own list in memory.
 
 Keep policies, deterministic on every executor: ``first`` (input order), ``longest`` (most
 characters), ``quality`` (highest ``quality_score``), ``random`` (a seeded hash of the id).
@@ -86,18 +86,20 @@ class ExactDedup(DuplicateStage):
             keys = table.column("key").to_pylist()
             ids = table.column("id").to_pylist()
             shards = table.column("shard").to_pylist()
+            rows = table.column("row").to_pylist()
             keeper_key, keeper_id = None, None
             for i in order:
                 if keys[i] != keeper_key:
                     keeper_key, keeper_id = keys[i], ids[i]
                     continue
-                dup_ids, dup_of, clusters = per_shard.setdefault(shards[i], ([], [], []))
+                dup_rows, dup_ids, dup_of, clusters = per_shard.setdefault(shards[i], ([], [], [], []))
+                dup_rows.append(rows[i])
                 dup_ids.append(ids[i])
                 dup_of.append(keeper_id)
                 clusters.append(keys[i].hex())
         for s in range(len(ctx.shards)):
             self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}", f"b{bucket:03d}.parquet"),
-                                  *per_shard.get(s, ([], [], [])))
+                                  *per_shard.get(s, ([], [], [], [])))
 
     def duplicate_files(self, shard: int) -> list[Path]:
         return [Path(self.ctx.workdir, "dups", f"s{shard:06d}", f"b{b:03d}.parquet") for b in range(self.buckets)]

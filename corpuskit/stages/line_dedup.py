@@ -27,13 +27,13 @@ Phases, each writing its files atomically under the stage's work directory:
   ``hash % buckets``.
 * ``count`` (one task per bucket): the bucket's counts are summed over the shards (a numpy sort);
   the hashes that reach ``min_count`` are written, with their corpus-wide first occurrence for
-  ``first`` (64-bit hash of the document id, line number). ``stats.json`` reports the number of
+  ``first`` (shard, row in the shard, line number: a position, never the document id, which may repeat). ``stats.json`` reports the number of
   repeated keys and of their occurrences.
 
 Then each worker loads the repeated hashes once into sorted numpy arrays and each batch is
 filtered with ``np.searchsorted``. Memory: a ``hash`` task holds its shard's line hashes (8 bytes a
-line, 28 for ``first``), a ``count`` task one bucket of every shard's distinct hashes, a worker the
-repeated distinct keys of the corpus (8 bytes each, 20 for ``first``); never the lines themselves.
+line, 20 for ``first``), a ``count`` task one bucket of every shard's distinct hashes, a worker the
+repeated distinct keys of the corpus (8 bytes each, 24 for ``first``); never the lines themselves.
 """
 
 from __future__ import annotations
@@ -124,9 +124,6 @@ class LineDedup(GlobalStage):
         taken = [(n, k) for n, k in zip(numbers, keys) if k]
         return lines, [n for n, _ in taken], [_hash64(k.encode("utf-8", "surrogatepass")) for _, k in taken]
 
-    @staticmethod
-    def _doc_hashes(ids: list[str]) -> np.ndarray:
-        return _as_uint64([_hash64(i.encode("utf-8", "surrogatepass")) for i in ids])
 
     def _hash_file(self, workdir: str, bucket: int, shard: int) -> Path:
         return Path(workdir, "hash", f"b{bucket:04d}", f"s{shard:06d}.parquet")
@@ -137,10 +134,10 @@ class LineDedup(GlobalStage):
     # -- phase 1: per shard, distinct line hashes with counts (and first occurrences) -----------
     def _hash_shard(self, shard: int, ctx) -> None:
         first = self.mode == "first"
-        hashes, docs, rows, lines = [], [], [], []
+        hashes, rows, lines = [], [], []
         row0 = 0
-        for batch in pq.ParquetFile(ctx.shards[shard]).iter_batches(columns=["id", "text"]):
-            ids, texts = batch.column(0).to_pylist(), batch.column(1).to_pylist()
+        for batch in pq.ParquetFile(ctx.shards[shard]).iter_batches(columns=["text"]):
+            texts = batch.column(0).to_pylist()
             digests, per_doc, numbers = [], [], []
             for text in texts:
                 _, nums, dig = self._line_hashes(text)
@@ -150,7 +147,6 @@ class LineDedup(GlobalStage):
             hashes.append(_as_uint64(digests))
             if first:
                 per_doc = np.array(per_doc, np.int64)
-                docs.append(np.repeat(self._doc_hashes(ids), per_doc))
                 rows.append(np.repeat(np.arange(row0, row0 + len(texts), dtype=np.int64), per_doc))
                 lines.append(np.array(numbers, np.int32))
             row0 += len(texts)
@@ -159,7 +155,7 @@ class LineDedup(GlobalStage):
         bucket_of = uniq % np.uint64(self.buckets)
         columns = {"hash": uniq, "count": counts.astype(np.int64)}
         if first:
-            columns.update(doc=_concat(docs, np.uint64)[index], row=_concat(rows, np.int64)[index],
+            columns.update(row=_concat(rows, np.int64)[index],
                            line=_concat(lines, np.int32)[index])
         for b in range(self.buckets):
             sel = bucket_of == b
@@ -175,7 +171,7 @@ class LineDedup(GlobalStage):
         parts = [t for t in parts if t.num_rows]
         out = {"hash": np.zeros(0, np.uint64), "count": np.zeros(0, np.int64)}
         if first:
-            out.update(doc=np.zeros(0, np.uint64), line=np.zeros(0, np.int32))
+            out.update(shard=np.zeros(0, np.int32), row=np.zeros(0, np.int64), line=np.zeros(0, np.int32))
         if parts:
             t = pa.concat_tables(parts)
             h = t.column("hash").to_numpy()
@@ -191,7 +187,8 @@ class LineDedup(GlobalStage):
             out = {"hash": h[starts][keep], "count": totals[keep]}
             if first:
                 at = order[starts][keep]
-                out.update(doc=t.column("doc").to_numpy()[at], line=t.column("line").to_numpy()[at])
+                out.update(shard=t.column("shard").to_numpy()[at], row=t.column("row").to_numpy()[at],
+                           line=t.column("line").to_numpy()[at])
         write_atomic(pa.table(out), self._count_file(ctx.workdir, bucket))
 
     def phase_report(self, ctx) -> dict:
@@ -204,7 +201,7 @@ class LineDedup(GlobalStage):
 
     # -- per shard: remove the repeated lines ----------------------------------------------------
     def _load_repeated(self) -> None:
-        cols = ["hash", "doc", "line"] if self.mode == "first" else ["hash"]
+        cols = ["hash", "shard", "row", "line"] if self.mode == "first" else ["hash"]
         t = pa.concat_tables([pq.read_table(self._count_file(self.ctx.workdir, b), columns=cols)
                               for b in range(self.buckets)])
         h = t.column("hash").to_numpy()
@@ -221,6 +218,7 @@ class LineDedup(GlobalStage):
         if self._repeated is None:
             self._load_repeated()
         texts = table.column("text").to_pylist()
+        positions = self.shard_rows(table)
         doc_lines, n_hashed, digests, numbers = [], [], [], []
         for text in texts:
             lines, nums, dig = self._line_hashes(text)
@@ -235,8 +233,8 @@ class LineDedup(GlobalStage):
             pos = np.minimum(np.searchsorted(rep, h), len(rep) - 1)
             remove = rep[pos] == h
             if self.mode == "first":  # the first occurrence of a repeated line stays
-                doc_h = self._doc_hashes(table.column("id").to_pylist())[doc_of]
-                remove &= ~((self._repeated["doc"][pos] == doc_h)
+                remove &= ~((self._repeated["shard"][pos] == self.shard)
+                            & (self._repeated["row"][pos] == positions[doc_of])
                             & (self._repeated["line"][pos] == np.array(numbers, np.int32)))
         else:
             remove = np.zeros(len(h), bool)

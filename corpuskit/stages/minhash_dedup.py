@@ -7,7 +7,7 @@ hashed to 64 bits and written with the document's rank for the keep policy. Only
 kept on disk, never whole signatures. ``band`` (one task per band): documents that share a band
 key are candidates; each group becomes a star of edges to its first member. ``cluster`` (one
 task): union-find over all edges gives the clusters; the best-ranked document of each is kept and
-the others are written, per shard, as ``id -> duplicate_of``. Then each shard is filtered with
+the others are written, per shard, as ``row -> duplicate_of`` (ids need not be unique). Then each shard is filtered with
 only its own list in memory.
 
 ``bands`` × ``rows`` default to datasketch's ``optimal_param`` for ``threshold`` (the split that
@@ -223,8 +223,9 @@ class MinHashDedup(DuplicateStage):
             mine = dups[(dups >= bounds[s]) & (dups < bounds[s + 1])]
             dup_ids = all_ids.take(pa.array(mine)).to_pylist()
             keeper_ids = all_ids.take(pa.array(keeper[mine])).to_pylist()
-            # the cluster is named by its keeper
-            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), dup_ids, keeper_ids, keeper_ids)
+            # the cluster is named by its keeper; decisions are keyed by row (ids need not be unique)
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), (mine - bounds[s]).tolist(),
+                                  dup_ids, keeper_ids, keeper_ids)
         _, sizes = np.unique(roots, return_counts=True)
         size_counts = Counter(int(x) for x in sizes[sizes > 1])
         fp, fn = lsh_error_areas(self.threshold, self.bands, self.rows)

@@ -47,6 +47,9 @@ class _QualityScorer:
     def _init_models(self, models: dict[str, str] | None):
         self.models = LanguageModels("quality", models)
 
+    def files_read(self) -> list[str]:
+        return sorted(set(super().files_read()) | set(self.models.files()))
+
     def setup(self):
         self.models.load()
 
@@ -59,6 +62,7 @@ class QualityFilter(_QualityScorer, Filter):
     """Keep documents by quality score: a threshold, or seeded GPT-3-style Pareto sampling."""
 
     name = "quality"
+    path_params = ("models",)
 
     def __init__(self, threshold: float | None = None, pareto_alpha: float | None = None, seed: int = 0,
                  models: dict[str, str] | None = None):
@@ -102,6 +106,7 @@ class QualityPercentile(_QualityScorer, GlobalStage):
     """Keep the top ``keep_fraction`` of the corpus by quality score (a global, two-phase stage)."""
 
     name = "quality_percentile"
+    path_params = ("models",)
 
     def __init__(self, keep_fraction: float = 0.5, models: dict[str, str] | None = None):
         if not 0.0 < keep_fraction <= 1.0:

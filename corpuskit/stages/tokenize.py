@@ -121,8 +121,8 @@ class Tokenize(GlobalStage):
     def _train(self, _, ctx) -> None:
         target = Path(ctx.workdir, "tokenizer.json")
         if self.tokenizer is not None:
-            shutil.copyfile(self.tokenizer, target.with_name(".tokenizer.json.tmp"))
-            target.with_name(".tokenizer.json.tmp").replace(target)
+            with open(self.tokenizer, "rb") as src, atomic_write(target, "wb") as fh:  # durable, like the marker after it
+                shutil.copyfileobj(src, fh)
             return
         tok = train_tokenizer(self.kind, self._sample(ctx), self.vocab_size, self.min_frequency)
         with atomic_write(target, "w") as fh:

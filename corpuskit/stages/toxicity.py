@@ -41,8 +41,15 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+BLOCKLIST_FILES = ("en.txt", "zh.txt", "zh_allow.txt")
+
+
+def _list_path(name: str):
+    return importlib.resources.files("corpuskit") / "data" / "blocklists" / name
+
+
 def _read_list(name: str) -> list[str]:
-    path = importlib.resources.files("corpuskit") / "data" / "blocklists" / name
+    path = _list_path(name)
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
 
@@ -91,6 +98,7 @@ class ToxicityFilter(Stage):
     """Drop toxic documents, or remove their toxic lines (``mode: lines``)."""
 
     name = "toxicity"
+    path_params = ("models", "blocked_domains_file")
 
     def __init__(self, mode: str = "drop", threshold: float | None = None, blocklist: bool = True,
                  blocklist_min_hits: int = 3, blocklist_min_density: float = 6.0, models: dict[str, str] | None = None,
@@ -124,6 +132,12 @@ class ToxicityFilter(Stage):
 
     def output_fields(self):
         return [pa.field("toxicity_score", pa.float32()), pa.field("toxicity_blocklist_hits", pa.int32())]
+
+    def files_read(self) -> list[str]:
+        files = set(super().files_read()) | set(self.models.files())
+        if self.use_blocklist:
+            files |= {str(_list_path(name)) for name in BLOCKLIST_FILES}
+        return sorted(files)
 
     def setup(self):
         self.models.load()

@@ -1,0 +1,56 @@
+"""What a run's output depends on besides its configuration: the content of the files it reads.
+
+Two kinds of file, fingerprinted two ways:
+
+* files a stage reads (models, block lists, a tokenizer, a domain list; :meth:`Stage.files_read`): small next to
+  the data, hashed whole (SHA-256) on every run, so an edit between a crash and the re-run is never mixed into
+  one output;
+* input files: size, modification time in nanoseconds, and a BLAKE2b of their first and last 8 KiB. Hashing a
+  crawl of many gigabytes on every re-run would cost minutes; the partial hash catches edits that keep size
+  and time (a file copied over with ``cp -p``, a clock set back), the size and time catch the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+_EDGE = 8 * 1024
+
+
+def content_digest(path: str) -> dict:
+    """``{"size", "sha256"}`` of a whole file."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return {"size": size, "sha256": h.hexdigest()}
+
+
+def input_digest(path: str) -> dict:
+    """``{"size", "mtime_ns", "edges"}``: cheap enough for every input on every run."""
+    st = os.stat(path)
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        h.update(fh.read(_EDGE))
+        if st.st_size > _EDGE:
+            fh.seek(max(st.st_size - _EDGE, _EDGE))
+            h.update(fh.read(_EDGE))
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "edges": h.hexdigest()}
+
+
+def stage_files_digest(stages) -> dict[str, dict]:
+    """Path -> content digest of every file the stages read."""
+    paths = sorted({p for stage in stages for p in stage.files_read()})
+    return {p: content_digest(p) for p in paths}
+
+
+def combine(fingerprint: str, files: dict[str, dict]) -> str:
+    """The configuration's fingerprint extended by the content of the files its stages read."""
+    if not files:
+        return fingerprint
+    payload = json.dumps({"config": fingerprint, "files": files}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
