@@ -373,7 +373,7 @@ def stats(out, as_json):
 
 @main.command()
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="HTML file to write (default: OUT/report.html; with several runs, RUN1/compare.html).")
 def report(runs, output):
     """Write the report of a finished run: OUT/report.html (self-contained, works offline) and OUT/report.json.
@@ -381,9 +381,13 @@ def report(runs, output):
     With two or more runs, a side-by-side comparison instead: documents and tokens kept, validation loss, and
     each stage's kept count (the ablation of a changed threshold).
     """
+    from .config import check_local_path
     from .report import write_comparison, write_report
 
     try:
+        if output is not None:
+            check_local_path(output, "-o/--output", output=True)
+            output = Path(output)
         if len(runs) == 1:
             html_path, json_path = write_report(runs[0])
             if output is not None:

@@ -191,3 +191,13 @@ def test_a_local_file_with_a_colon_in_its_name_still_works(tmp_path, monkeypatch
     path = _pipeline_file(tmp_path, ["crawl:2024-01.jsonl"], "out:2")
     code, output = _invoke(["run", path, "-q"])
     assert code == 0, output
+
+
+def test_report_to_a_remote_path_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from corpuskit.cli import main
+
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "-o", "s3://bucket/report.html"])
+    assert result.exit_code != 0 and "remote path" in result.output
+    assert not Path("s3:").exists()

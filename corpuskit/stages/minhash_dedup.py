@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..dedup.minhash import MinHasher, lsh_error_areas, optimal_param
-from ..fileio import atomic_write, write_text_atomic
+from ..fileio import atomic_write, fsync_file, write_text_atomic
 from ..stage import Phase, register
 from ._duplicates import POLICIES, DuplicateStage, write_atomic
 
@@ -139,10 +139,12 @@ class MinHashDedup(DuplicateStage):
         if sigs_out is not None:
             sigs_out.flush()
             del sigs_out
+            fsync_file(sigs_tmp)  # durable before its name says it is finished (a phase marker follows)
             sigs_tmp.replace(work / "sigs" / f"s{shard:06d}.npy")
         if sets_out is not None:
             sets_out.close()
             _save_npy(work / "sets" / f"s{shard:06d}.offsets.npy", np.concatenate(offsets))
+            fsync_file(work / "sets" / f".s{shard:06d}.bin.tmp")
             Path(work / "sets" / f".s{shard:06d}.bin.tmp").replace(work / "sets" / f"s{shard:06d}.bin")
 
     # -- phase 2: candidate edges per band --------------------------------------------------------

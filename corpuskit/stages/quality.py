@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..fileio import atomic_write, write_text_atomic
 from ..schema import with_columns
 from ..stage import Filter, GlobalStage, Phase, StageResult, register
 from ._models import LanguageModels
@@ -128,16 +129,15 @@ class QualityPercentile(_QualityScorer, GlobalStage):
         table = pq.read_table(ctx.shards[i], columns=[c for c in ("text", "language")
                                                        if c in pq.read_schema(ctx.shards[i]).names])
         scores = np.array([np.nan if s is None else s for s in self.quality_scores(table)], dtype=np.float64)
-        tmp = Path(ctx.workdir, f".scores-{i:06d}.npy")
-        np.save(tmp, scores, allow_pickle=False)
-        tmp.replace(Path(ctx.workdir, f"scores-{i:06d}.npy"))
+        with atomic_write(Path(ctx.workdir, f"scores-{i:06d}.npy")) as fh:
+            np.save(fh, scores, allow_pickle=False)
 
     def _cutoff(self, _, ctx):
         parts = [np.load(Path(ctx.workdir, f"scores-{i:06d}.npy"), allow_pickle=False) for i in range(len(ctx.shards))]
         scores = np.concatenate(parts) if parts else np.array([])
         scores = scores[~np.isnan(scores)]
         cutoff = float(np.quantile(scores, 1.0 - self.keep_fraction, method="higher")) if scores.size else 0.0
-        Path(ctx.workdir, "cutoff.json").write_text(json.dumps({"cutoff": cutoff, "scored": int(scores.size)}))
+        write_text_atomic(Path(ctx.workdir, "cutoff.json"), json.dumps({"cutoff": cutoff, "scored": int(scores.size)}))
 
     def process(self, table):
         cutoff = json.loads(Path(self.ctx.workdir, "cutoff.json").read_text())["cutoff"]
