@@ -15,8 +15,9 @@ for a comparison in the same run (``--no-torch`` skips it).
 Each config runs in a fresh process (so its peak RSS is its own): a few warm-up steps, then ``--iters`` timed
 training steps (forward, backward, clipping, AdamW) with the batch split into parts on threads as ``corpuskit
 train`` does (``--threads``, default: auto). Printed: ms per iteration, tokens/s, MFU (nanoGPT's FLOPs estimate
-6N + 12·L·H·Q·T per token against this machine's float32 matmul peak, measured here with 1024² BLAS matmuls on
-all cores), and the peak RSS; then, in the same process with the batch in one part, the time per layer function
+6N + 12·L·H·Q·T per token against this machine's float32 matmul peak as ``corpuskit train`` measures it — the
+fastest of many short BLAS matmuls on all cores, remembered per machine — or ``--peak-gflops``; capped at 100 %),
+and the peak RSS; then, in the same process with the batch in one part, the time per layer function
 (forward and backward, summed over the layers; "other" is the rest of the step: the tied output projection,
 residual additions, gradient clipping, AdamW) — where the time goes. NumPy and PyTorch processes alternate for
 ``--rounds`` rounds; medians and the ratio of medians are printed (the machine may be shared).
@@ -42,14 +43,14 @@ CONFIGS = {
 TIMED = ["embedding", "layernorm", "matmul", "attention", "gelu", "dropout", "crossentropy"]
 
 
-def _run(name: str, iters: int, queue, threads: int = 0) -> None:
+def _run(name: str, iters: int, queue, threads: int = 0, peak_gflops: float | None = None) -> None:
     import numpy as np
 
     import corpuskit.gpt.model as M
     from corpuskit.gpt.model import GPTConfig, count_params, init_params
     from corpuskit.gpt.optim import AdamW, clip_grads
     from corpuskit.gpt.parallel import DataParallel, parts_for
-    from corpuskit.gpt.train import flops_per_token, matmul_peak_flops
+    from corpuskit.gpt.train import flops_per_token, matmul_peak_flops, model_flops_utilization
 
     spec = CONFIGS[name]
     cfg = GPTConfig(vocab_size=68, block_size=spec["block_size"], n_layer=spec["n_layer"], n_head=spec["n_head"],
@@ -65,7 +66,7 @@ def _run(name: str, iters: int, queue, threads: int = 0) -> None:
             return out
         return wrapper
 
-    peak = matmul_peak_flops("float32")
+    peak = peak_gflops * 1e9 if peak_gflops else matmul_peak_flops("float32")
     params = init_params(cfg, seed=0)
     opt = AdamW(params, lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     rng = np.random.default_rng(0)
@@ -102,9 +103,11 @@ def _run(name: str, iters: int, queue, threads: int = 0) -> None:
     n = count_params(params, cfg)
     fpt = flops_per_token(cfg, n - int(params["wpe"].size))
     tps = B * T * iters / total
+    mfu, capped = model_flops_utilization(tps, fpt, peak)
     queue.put({"config": name, "params": n, "parts": parts, "blas_threads": blas_threads,
                "ms_per_iter": 1000 * total / iters, "tokens_per_s": tps,
-               "mfu": fpt * tps / peak, "peak_gflops": peak / 1e9, "one_part_ms_per_iter": 1000 * one_part / iters,
+               "mfu": mfu, "mfu_capped": capped, "peak_gflops": peak / 1e9,
+               "one_part_ms_per_iter": 1000 * one_part / iters,
                "layers_ms": {k: 1000 * v / iters for k, v in timings.items()},
                "other_ms": 1000 * (one_part - sum(timings.values())) / iters, "peak_rss_mib": rss})
 
@@ -159,6 +162,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch eager comparison")
     ap.add_argument("--threads", type=int, default=0, help="parts of each batch on threads (0: auto, as train)")
+    ap.add_argument("--peak-gflops", type=float, default=None,
+                    help="matmul peak for MFU (default: measured, as corpuskit train does)")
     ap.add_argument("--rounds", type=int, default=None, help="alternating NumPy/PyTorch rounds (default 3 baby, 1 gpu)")
     args = ap.parse_args()
     import importlib.util
@@ -171,7 +176,7 @@ def main() -> None:
         rounds = args.rounds or (3 if name == "baby" else 1)
         runs, torch_runs = [], []
         for _ in range(rounds):
-            runs.append(_in_process(_run, name, iters, args.threads))
+            runs.append(_in_process(_run, name, iters, args.threads, args.peak_gflops))
             if have_torch:
                 torch_runs.append(_in_process(_run_torch, name, iters))
         r = sorted(runs, key=lambda x: x["ms_per_iter"])[len(runs) // 2]  # the median round
@@ -182,7 +187,8 @@ def main() -> None:
               f"{r['blas_threads']} BLAS thread(s) each; {iters} steps x {rounds} round(s)")
         print(f"{r['ms_per_iter']:.1f} ms/iter (median; rounds: "
               + ", ".join(f"{x['ms_per_iter']:.1f}" for x in runs) + f"), {r['tokens_per_s']:,.0f} tokens/s, "
-              f"MFU {100 * r['mfu']:.1f}% of {r['peak_gflops']:.0f} GFLOP/s (measured float32 matmul peak), "
+              f"MFU {100 * r['mfu']:.1f}%{' (capped)' if r['mfu_capped'] else ''} of {r['peak_gflops']:.0f} GFLOP/s "
+              f"({'--peak-gflops' if args.peak_gflops else 'measured float32 matmul peak'}), "
               f"peak RSS {r['peak_rss_mib']:.0f} MiB")
         layers = sorted(r["layers_ms"].items(), key=lambda kv: -kv[1]) + [("other", r["other_ms"])]
         print(f"where the time goes (batch in one part, {r['one_part_ms_per_iter']:.1f} ms/iter): "

@@ -42,8 +42,8 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
 
 
 @click.command("train")
-@click.argument("tokens", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("tokens", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Run directory: ckpt.npz, log.jsonl, loss.svg, tokenizer.json.")
 @click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML file of training settings (a mapping, or a 'train:' section of one).")
@@ -57,16 +57,26 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
 @click.option("--lr", type=float)
 @click.option("--dropout", type=float)
 @click.option("--device", type=click.Choice(["cpu", "gpu"]))
+@click.option("--peak-gflops", type=float,
+              help="Matmul peak in GFLOP/s that MFU is measured against (default: measured on the CPU).")
 def train_command(tokens, output, config_file, overrides, **flags):
     """Train the NumPy GPT on the token shards in TOKENS (the output of `corpuskit tokenize`).
 
     Settings (all: see corpuskit/gpt/train.py TrainConfig) default to nanoGPT's shakespeare_char CPU run:
     4 layers, 4 heads, 128 channels, block 64, batch 12, 2,000 iterations, lr 1e-3 -> 1e-4. Re-running the
-    same command continues from RUN/ckpt.npz and gives the losses of an uninterrupted run.
+    same command continues from RUN/ckpt.npz and gives the losses of an uninterrupted run; on a run that is
+    complete it prints the last losses. One training per run directory at a time.
     """
+    from .config import check_local_path
     from .gpt.train import train
 
     try:
+        # paths stay strings until checked: click's Path would turn s3://b/x into a local s3:/b/x
+        check_local_path(tokens, "TOKENS")
+        check_local_path(output, "-o/--output", output=True)
+        if not Path(tokens).is_dir():
+            raise CorpuskitError(f"TOKENS {tokens}: no such directory (the output of corpuskit tokenize)")
+        tokens, output = Path(tokens), Path(output)
         cfg = _train_settings(config_file, overrides, flags)
         result = train(tokens, output, cfg, log=lambda m: click.echo(m))
     except CorpuskitError as exc:
@@ -74,7 +84,8 @@ def train_command(tokens, output, config_file, overrides, **flags):
     except KeyboardInterrupt:
         click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
         sys.exit(130)
-    click.echo(f"done at step {result.step}: val loss {result.val_loss:.4f}; loss curve in {output / 'loss.svg'}")
+    val = "unknown" if result.val_loss is None else f"{result.val_loss:.4f}"
+    click.echo(f"done at step {result.step}: val loss {val}; loss curve in {output / 'loss.svg'}")
 
 
 @click.command("generate")

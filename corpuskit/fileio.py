@@ -22,7 +22,6 @@ import threading
 import zlib
 from pathlib import Path
 
-import zstandard
 
 from .errors import InputError
 
@@ -59,8 +58,10 @@ class BoundedReader(io.RawIOBase):
     ``raw_position()`` is the position in the compressed file, used for progress.
     """
 
-    def __init__(self, inner, raw_file, path, max_bytes: int, max_ratio: float, check_end=None):
+    def __init__(self, inner, raw_file, path, max_bytes: int, max_ratio: float, check_end=None,
+                 extra_errors: tuple = ()):
         self._inner = inner
+        self._extra_errors = extra_errors  # the decompressor's own exception types (zstandard.ZstdError)
         self._check_end = check_end  # called at the end of the stream: an error message, or None
         self._raw = raw_file
         self._path = path
@@ -80,7 +81,7 @@ class BoundedReader(io.RawIOBase):
     def readinto(self, b):
         try:
             data = self._inner.read(min(len(b), _READ_CHUNK))
-        except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
+        except (EOFError, OSError, zlib.error, *self._extra_errors) as exc:
             raise InputError(self._path, f"corrupt or truncated compressed data ({exc})",
                              position=f"decompressed byte {self.decompressed}") from exc
         n = len(data)
@@ -193,9 +194,11 @@ def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT
         inner = gzip.GzipFile(fileobj=raw, mode="rb")
         stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio)
     elif head.startswith(ZSTD_MAGIC):
+        import zstandard  # only for zstd input: the rest of corpuskit (the trainer) runs without it
+
         inner = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
         stream = BoundedReader(inner, raw, path, max_decompressed_bytes, max_ratio,
-                               check_end=lambda: zstd_truncation(path))
+                               check_end=lambda: zstd_truncation(path), extra_errors=(zstandard.ZstdError,))
     else:
         stream = PlainReader(raw)
     return io.BufferedReader(stream, buffer_size=buffer_size)

@@ -4,6 +4,8 @@ them skip with a clear reason where that folder is absent (a fresh clone on a us
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -11,6 +13,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# the trainer caches its measured matmul peak per user: tests (and the corpuskit processes they start) keep theirs
+# in a directory of their own, so they neither read nor write the user's
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="corpuskit-test-cache-")
 SHARED = ROOT.parent / "shared" / "data"
 
 

@@ -201,3 +201,16 @@ def test_report_to_a_remote_path_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path), "-o", "s3://bucket/report.html"])
     assert result.exit_code != 0 and "remote path" in result.output
     assert not Path("s3:").exists()
+
+
+@pytest.mark.parametrize("args", [["s3://bucket/tokens", "-o", "run"], ["TOKENS", "-o", "s3://bucket/run"]])
+def test_train_refuses_remote_paths(tmp_path, monkeypatch, args):
+    from click.testing import CliRunner
+
+    from corpuskit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "TOKENS").mkdir()
+    result = CliRunner().invoke(main, ["train", *args])
+    assert result.exit_code != 0 and "remote path" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["TOKENS"]  # nothing written, no local s3:/

@@ -72,14 +72,33 @@ def embedding_forward(wte, wpe, idx):
 
 
 def embedding_backward(dx, cache, vocab_size, learned_positions=True):
-    """-> dwte (V,C), dwpe (T,C) or None."""
+    """-> dwte (V,C), dwpe (T,C) or None. NumPy adds the rows of each token with ``add.at``, in position order; on a
+    GPU that is a scatter of atomic additions whose order changes from run to run, so there the rows are summed by
+    :func:`one_hot_sum`, in a fixed order (a resumed run stays bit for bit on the uninterrupted one)."""
     (idx,) = cache
     xp = array_module(dx)
     C = dx.shape[-1]
-    dwte = xp.zeros((vocab_size, C), dtype=dx.dtype)
-    xp.add.at(dwte, idx.reshape(-1), dx.reshape(-1, C))
+    if xp is np:
+        dwte = np.zeros((vocab_size, C), dtype=dx.dtype)
+        np.add.at(dwte, idx.reshape(-1), dx.reshape(-1, C))
+    else:
+        dwte = one_hot_sum(idx.reshape(-1), dx.reshape(-1, C), vocab_size)
     dwpe = dx.sum(axis=0) if learned_positions else None
     return dwte, dwpe
+
+
+def one_hot_sum(ids, rows, vocab_size, max_entries=2**26):
+    """(V,C) sums of the ``rows`` (N,C) of each id as matrix products one_hot(ids)^T @ rows, deterministic where
+    GEMMs are; the vocabulary in chunks of at most ``max_entries`` one-hot entries (256 MiB of float32)."""
+    xp = array_module(rows)
+    n, C = rows.shape
+    out = xp.empty((vocab_size, C), dtype=rows.dtype)
+    chunk = max(1, max_entries // max(n, 1))
+    for v0 in range(0, vocab_size, chunk):
+        v1 = min(vocab_size, v0 + chunk)
+        one_hot = (xp.arange(v0, v1)[:, None] == ids[None, :]).astype(rows.dtype)  # (chunk, N)
+        out[v0:v1] = one_hot @ rows
+    return out
 
 
 _CONSTANTS: dict = {}

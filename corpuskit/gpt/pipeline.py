@@ -15,7 +15,8 @@ generate:
 ```
 
 Training resumes from its checkpoint like ``corpuskit train``; ``--force`` starts it again. The samples are printed
-and written to ``OUT/<run_dir>/samples.jsonl``.
+and written to ``OUT/<run_dir>/samples.jsonl``. The run directory is locked as ``corpuskit train`` locks it, from
+the clearing ``--force`` does to the samples.
 """
 
 from __future__ import annotations
@@ -78,14 +79,39 @@ def parse_model_sections(top: dict, checker, stage_names: list[str]) -> tuple[di
 
 
 def run_model_steps(config, *, log=print, force: bool = False) -> dict:
-    """Train on ``config.output``'s token shards, then sample; returns the training result and the samples."""
-    from .sample import complete, load_run
-    from .train import TrainConfig, train
+    """Train on ``config.output``'s token shards, then sample; returns the training result and the samples.
+    ``val_loss`` is the last evaluation's, also for a run that was already complete (NaN only when neither the
+    log nor the checkpoint knows one)."""
+    from ..lock import DirectoryLock
 
     out = Path(config.output)
     run_dir = out / config.train["run_dir"]
-    if force and run_dir.exists():
-        shutil.rmtree(run_dir)
+    with DirectoryLock(run_dir, what="corpuskit train"):
+        if force:
+            _empty_run_dir(run_dir)
+        result, samples = _train_and_sample(config, out, run_dir, log)
+    return {"run_dir": str(run_dir), "step": result.step, "train_loss": result.train_loss,
+            "val_loss": result.val_loss if result.val_loss is not None else float("nan"), "samples": samples}
+
+
+def _empty_run_dir(run_dir: Path) -> None:
+    """Remove what ``run_dir`` holds except its lock file: this process holds the lock, and another process could
+    lock a new file of the same name while this one trains."""
+    from ..lock import LOCK_NAME
+
+    for entry in run_dir.iterdir():
+        if entry.name == LOCK_NAME:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _train_and_sample(config, out: Path, run_dir: Path, log):
+    from .sample import complete, load_run
+    from .train import TrainConfig, train
+
     cfg = TrainConfig.from_dict({k: v for k, v in config.train.items() if k != "run_dir"})
     result = train(out, run_dir, cfg, log=log)
     samples = []
@@ -98,5 +124,4 @@ def run_model_steps(config, *, log=print, force: bool = False) -> dict:
             samples.append({"prompt": prompt, "text": text, "seed": gen["seed"] + i})
         write_text_atomic(run_dir / "samples.jsonl",
                           "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in samples))
-    return {"run_dir": str(run_dir), "step": result.step, "train_loss": result.train_loss,
-            "val_loss": result.val_loss, "samples": samples}
+    return result, samples

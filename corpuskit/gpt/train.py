@@ -11,17 +11,22 @@ checkpoints that resume bit for bit, and a loss curve.
 - **step**: ``grad_accum`` micro-batches, gradients averaged, clipped to a global norm of ``grad_clip``, then AdamW
   (decay on matrices and embeddings only) at the learning rate of :func:`corpuskit.gpt.optim.lr_at`.
 - **log**: every ``log_interval`` steps a line with loss, learning rate, gradient norm, tokens/s and MFU (model
-  FLOPs as nanoGPT's ``estimate_mfu`` against this machine's measured float32 matmul peak) to the console and
-  ``RUN/log.jsonl``; every ``eval_interval`` steps train and val loss on fixed windows, ``RUN/loss.svg``, and a
-  checkpoint.
+  FLOPs as nanoGPT's ``estimate_mfu`` against ``peak_gflops``, or this machine's fastest measured matmul: see
+  :func:`matmul_peak_flops`; never shown above 100 %) to the console and ``RUN/log.jsonl``; every ``eval_interval``
+  steps train and val loss on fixed windows, ``RUN/loss.svg``, and a checkpoint.
 - **checkpoint** ``RUN/ckpt.npz`` (no pickle: arrays plus a JSON header): weights, AdamW moments and step count,
-  the step, both random generators' states (batches, dropout) and the configuration. Re-running the same command
-  continues from it and gives the losses an uninterrupted run gives.
+  the step, both random generators' states (batches, dropout; on a GPU the dropout generator's state is an array),
+  the last evaluation and the configuration. Re-running the same command continues from it and gives the losses
+  an uninterrupted run gives; re-running a finished run says so and prints its last losses.
+- **lock**: one training per run directory at a time (``RUN/.corpuskit.lock``, see corpuskit/lock.py), held from
+  the first read of the checkpoint to the last write of the log and the loss curve.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import time
 import zipfile
 from dataclasses import asdict, dataclass, field, fields
@@ -32,9 +37,10 @@ import pyarrow.parquet as pq
 
 from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
+from ..lock import DirectoryLock
 from .model import GPTConfig, count_params, init_params
 from .optim import AdamW, clip_grads, lr_at
-from .parallel import DataParallel, parts_for
+from .parallel import DataParallel, parts_for, usable_cores
 
 
 @dataclass
@@ -70,6 +76,7 @@ class TrainConfig:
     dtype: str = "float32"
     device: str = "cpu"  # or "gpu" (CuPy)
     threads: int = 0  # parts of each batch run at once (0: auto, one per core; see gpt/parallel.py)
+    peak_gflops: float | None = None  # the matmul peak MFU is measured against (default: measured on the CPU)
 
     def __post_init__(self):
         if self.val_from not in ("split", "tail"):
@@ -84,6 +91,13 @@ class TrainConfig:
                 raise CorpuskitError(f"{name} must be at least 1")
         if self.threads < 0:
             raise CorpuskitError("threads must be 0 (auto) or a positive number")
+        if self.peak_gflops is not None and not (self.peak_gflops > 0 and math.isfinite(self.peak_gflops)):
+            raise CorpuskitError(f"peak_gflops must be a positive number of GFLOP/s, not {self.peak_gflops!r}")
+
+    def checked_settings(self) -> dict:
+        """The settings a checkpoint must have been made with to be continued: all but those that do not change
+        what is computed (``threads``: the parts are checked on their own; ``peak_gflops``: only the log's MFU)."""
+        return {k: v for k, v in asdict(self).items() if k not in ("threads", "peak_gflops")}
 
     def parts(self) -> int:
         """How many parts of a batch run at once: ``threads``, or one per core (see gpt/parallel.py)."""
@@ -191,21 +205,127 @@ def get_batch(data: np.ndarray, batch_size: int, block_size: int, rng: np.random
 # Measurements
 # ---------------------------------------------------------------------------------------------
 
+# (B*T, C) x (C, 3C) of the default model's attention input, a square one, and a larger (B*T, C) x (C, 4C)
+PEAK_SHAPES = ((768, 128, 384), (1024, 1024, 1024), (2048, 512, 2048))
+PEAK_SECONDS = 0.15  # per shape
+
 _PEAK: dict[str, float] = {}
 
 
-def matmul_peak_flops(dtype: str = "float32", size: int = 1024, seconds: float = 0.5) -> float:
-    """This machine's float32 matmul throughput (FLOP/s, all BLAS threads), the denominator of MFU."""
+def matmul_peak_flops(dtype: str = "float32", seconds: float = PEAK_SECONDS) -> float:
+    """This machine's matmul throughput (FLOP/s, all BLAS threads), the denominator of MFU: the fastest single
+    product of any of ``PEAK_SHAPES``, each repeated for ``seconds``, or the fastest remembered for this machine if
+    that was faster (see :func:`peak_cache_path`). The fastest, not the mean: other processes on a shared machine
+    only ever slow a product down, short products catch its quiet moments, and a peak measured in a busy moment
+    would put the MFU of a quieter one above 100 %."""
     if dtype not in _PEAK:
-        a = np.random.default_rng(0).standard_normal((size, size)).astype(dtype)
-        b = a.copy()
-        a @ b
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < seconds:
-            a @ b
-            n += 1
-        _PEAK[dtype] = 2 * size ** 3 * n / (time.perf_counter() - t0)
+        rng = np.random.default_rng(0)
+        best = 0.0
+        for m, k, n in PEAK_SHAPES:
+            a = rng.standard_normal((m, k)).astype(dtype)
+            b = rng.standard_normal((k, n)).astype(dtype)
+            a @ b  # BLAS threads started, pages touched
+            best = max(best, _fastest_matmul_flops(a, b, seconds))
+        key = machine_key(dtype)
+        best = max(best, _remembered_peak(key))
+        _remember_peak(key, best)
+        _PEAK[dtype] = best
     return _PEAK[dtype]
+
+
+def _fastest_matmul_flops(a, b, seconds: float) -> float:
+    """The best FLOP/s of products ``a @ b`` repeated for ``seconds`` (at least three)."""
+    best, runs, t0 = 0.0, 0, time.perf_counter()
+    while runs < 3 or time.perf_counter() - t0 < seconds:
+        best = max(best, _timed_matmul_flops(a, b))
+        runs += 1
+    return best
+
+
+def _timed_matmul_flops(a, b) -> float:
+    """FLOP/s of one product ``a @ b``."""
+    t0 = time.perf_counter()
+    a @ b
+    return 2.0 * a.shape[0] * a.shape[1] * b.shape[1] / max(time.perf_counter() - t0, 1e-9)
+
+
+def machine_key(dtype: str) -> str:
+    """What a matmul peak depends on: the processor model, the cores this process may use, the BLAS library (its
+    version, kernels and threads) and the dtype."""
+    from threadpoolctl import threadpool_info
+
+    blas = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}"
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    return " | ".join([_cpu_model(), f"{usable_cores()} cores", *blas, dtype])
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def peak_cache_path() -> Path:
+    """Where measured peaks are remembered, per machine key: ``$XDG_CACHE_HOME/corpuskit/matmul_peak.json``
+    (``~/.cache`` by default). Never required: unreadable or unwritable, it is ignored."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "corpuskit" / "matmul_peak.json"
+
+
+def _read_peaks() -> dict:
+    try:
+        data = json.loads(peak_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: no home directory
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remembered_peak(key: str) -> float:
+    value = _read_peaks().get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    return float(value) if ok else 0.0
+
+
+def _remember_peak(key: str, flops: float) -> None:
+    peaks = _read_peaks()
+    if peaks.get(key) == flops:
+        return
+    peaks[key] = flops
+    try:
+        write_text_atomic(peak_cache_path(), json.dumps(peaks, indent=1, sort_keys=True) + "\n")
+    except (OSError, RuntimeError):
+        pass
+
+
+def mfu_peak(cfg: TrainConfig) -> tuple[float, str]:
+    """The FLOP/s MFU is measured against (NaN: none) and what it is, for the log."""
+    if cfg.peak_gflops is not None:
+        return cfg.peak_gflops * 1e9, f"matmul peak {cfg.peak_gflops:,.1f} GFLOP/s (peak_gflops)"
+    if cfg.device != "cpu":
+        return float("nan"), "matmul peak not measured on a GPU (set peak_gflops for MFU)"
+    peak = matmul_peak_flops(cfg.dtype)
+    return peak, f"matmul peak {peak / 1e9:,.1f} GFLOP/s (the fastest {cfg.dtype} matmul measured on this machine)"
+
+
+def model_flops_utilization(tokens_per_s: float, flops_per_token: float, peak: float) -> tuple[float, bool]:
+    """nanoGPT's MFU, model FLOP/s over the peak, and whether it was capped at 1: a model that runs faster than
+    the peak shows that the peak was measured too low (a busy machine), not that it beat the hardware."""
+    mfu = flops_per_token * tokens_per_s / peak if peak > 0 else float("nan")
+    return (1.0, True) if mfu > 1.0 else (mfu, False)
+
+
+def _capped_note(cfg: TrainConfig, peak: float) -> str:
+    why = "peak_gflops is set too low" if cfg.peak_gflops is not None else \
+        "it was measured at start-up while the machine was busy"
+    return (f"note: the model ran faster than the matmul peak of {peak / 1e9:,.1f} GFLOP/s ({why}): MFU is shown "
+            "capped at 100 %; set peak_gflops to this machine's peak for a true figure")
 
 
 def flops_per_token(cfg: GPTConfig, n_params: int) -> float:
@@ -226,8 +346,10 @@ def estimate_memory(cfg: GPTConfig, batch_size: int, n_params: int, itemsize: in
 # Checkpoints
 # ---------------------------------------------------------------------------------------------
 
-def save_checkpoint(path: Path, params: dict, opt: AdamW, header: dict) -> None:
-    arrays = {}
+def save_checkpoint(path: Path, params: dict, opt: AdamW, header: dict,
+                    extra: dict[str, np.ndarray] | None = None) -> None:
+    """Weights, AdamW moments, ``extra`` arrays (named ``rng.*`` and so on) and the JSON ``header`` in one npz."""
+    arrays = dict(extra or {})
     for k, v in params.items():
         arrays["param." + k] = _to_numpy(v)
         arrays["adam_m." + k] = _to_numpy(opt.m[k])
@@ -250,8 +372,44 @@ def load_checkpoint(path: Path) -> tuple[dict, dict, dict, dict]:
     return header, params, m, v
 
 
+def load_checkpoint_arrays(path: Path, prefix: str) -> dict[str, np.ndarray]:
+    """The arrays of a checkpoint whose names start with ``prefix`` (without it)."""
+    with np.load(path, allow_pickle=False) as z:
+        return {k[len(prefix):]: z[k] for k in z.files if k.startswith(prefix)}
+
+
 def _to_numpy(a):
     return a if isinstance(a, np.ndarray) else a.get()
+
+
+def dropout_rng_state(rng, xp) -> tuple[object, dict[str, np.ndarray]]:
+    """The dropout generator's state for a checkpoint: (a JSON value for the header, arrays for the npz).
+
+    NumPy's generator state is a small dict, kept in the header as the data generator's is. CuPy's (``device:
+    gpu``) is cuRAND's per-thread states, a device array of bytes (``bit_generator._state``) that every draw
+    updates in place: it goes into the npz as an array, and the header names its bit generator and size."""
+    bits = rng.bit_generator
+    if xp is np:
+        return bits.state, {}
+    state = np.array(_to_numpy(bits._state), copy=True)
+    return {"bit_generator": type(bits).__name__, "bytes": int(state.nbytes)}, {"dropout": state}
+
+
+def restore_dropout_rng(rng, xp, saved, arrays: dict[str, np.ndarray]) -> bool:
+    """Put a state from :func:`dropout_rng_state` back into ``rng``; False, ``rng`` untouched, when there is none
+    that fits (a GPU checkpoint of an older corpuskit, or a GPU whose generator has another size)."""
+    bits = rng.bit_generator
+    if not isinstance(saved, dict):
+        return False
+    if xp is np:
+        bits.state = saved
+        return True
+    state, target = arrays.get("dropout"), bits._state
+    if state is None or saved.get("bit_generator") != type(bits).__name__ or state.shape != tuple(target.shape) \
+            or state.dtype != target.dtype:
+        return False
+    target[...] = xp.asarray(state)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,6 +452,18 @@ class TrainResult:
     history: list[dict]
 
 
+def _last_evaluation(history: list[dict], header: dict | None) -> dict:
+    """The last ``{step, train_loss, val_loss}`` so far: from the log, else from the checkpoint; {} before any."""
+    evals = [h for h in history if "val_loss" in h]
+    if evals:
+        return evals[-1]
+    return (header or {}).get("last_eval") or {}
+
+
+def _loss_text(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.4f}"
+
+
 def _evaluate(dp: DataParallel, data: TokenData, cfg: TrainConfig, xp) -> dict[str, float]:
     """Mean loss over ``eval_iters`` fixed windows of each split (the same windows at every evaluation)."""
     out = {}
@@ -310,16 +480,21 @@ def _evaluate(dp: DataParallel, data: TokenData, cfg: TrainConfig, xp) -> dict[s
 def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=print,
           stop_after: int | None = None) -> TrainResult:
     """Train (or continue training) a GPT on the token shards in ``tokens_dir``; everything goes to ``run_dir``.
-    ``stop_after`` ends this call after that many steps (the run can be continued), for tests and time limits."""
+    ``stop_after`` ends this call after that many steps (the run can be continued), for tests and time limits.
+    Another process training in ``run_dir`` is an error (OutputError), not a second writer of its files."""
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    with DirectoryLock(run_dir, what="corpuskit train"):
+        return _train_locked(tokens_dir, run_dir, cfg, log, stop_after)
+
+
+def _train_locked(tokens_dir, run_dir: Path, cfg: TrainConfig, log, stop_after: int | None) -> TrainResult:
     data = load_token_data(tokens_dir, run_dir / "data", cfg)
     source_tok = Path(tokens_dir, data.meta.get("tokenizer_file", "tokenizer.json"))
     if source_tok.exists():  # generation needs it beside the checkpoint
         import shutil
 
-        shutil.copyfile(source_tok, run_dir / ".tokenizer.json.tmp")
-        (run_dir / ".tokenizer.json.tmp").replace(run_dir / "tokenizer.json")
+        with open(source_tok, "rb") as src, atomic_write(run_dir / "tokenizer.json") as dst:
+            shutil.copyfileobj(src, dst)
     mcfg = cfg.model_config(data.vocab_size)
     xp = np
     if cfg.device == "gpu":
@@ -330,7 +505,7 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
     dtype = np.dtype(cfg.dtype)
     ckpt = run_dir / "ckpt.npz"
     tokenizer_sha = data.meta["tokenizer"]["sha256"]
-    settings = {"model": mcfg.as_dict(), "train": {k: v for k, v in asdict(cfg).items() if k != "threads"}}
+    settings = {"model": mcfg.as_dict(), "train": cfg.checked_settings()}
     if ckpt.exists():
         header, params_np, m, v = load_checkpoint(ckpt)
         if header["tokenizer_sha256"] != tokenizer_sha:
@@ -357,34 +532,43 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
     opt = AdamW(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
     rng_data = np.random.default_rng([cfg.seed, 1])
     rng_drop = (xp.random.default_rng([cfg.seed, 2]) if xp is np else xp.random.default_rng(cfg.seed + 2))
-    step, history = 0, []
+    step, history, last_eval = 0, [], {}
     if header is not None:
         opt.load_state(header["adam_t"], m, v)
         rng_data.bit_generator.state = header["rng_data"]
-        if xp is np:
-            rng_drop.bit_generator.state = header["rng_dropout"]
+        restored = restore_dropout_rng(rng_drop, xp, header.get("rng_dropout"), load_checkpoint_arrays(ckpt, "rng."))
         step = header["step"]
         history = [h for h in _read_log(run_dir / "log.jsonl") if h["step"] <= step]  # later lines are redone
         write_text_atomic(run_dir / "log.jsonl", "".join(json.dumps(h) + "\n" for h in history))
+        last_eval = _last_evaluation(history, header)
+        if step >= cfg.max_iters:
+            log(f"{run_dir} is complete: step {step} of max_iters {cfg.max_iters}; last evaluation at step "
+                f"{last_eval.get('step', '?')}: train loss {_loss_text(last_eval.get('train_loss'))}, val loss "
+                f"{_loss_text(last_eval.get('val_loss'))}")
+            return TrainResult(step, last_eval.get("train_loss"), last_eval.get("val_loss"), history)
         log(f"resuming {run_dir} at step {step}")
+        if not restored and cfg.dropout > 0:
+            log("note: the checkpoint holds no dropout generator state for this device (made by an older corpuskit, "
+                "or on another GPU): dropout masks will differ from an uninterrupted run")
         if header.get("parts", parts) != parts:
             log(f"note: the run so far split each batch into {header['parts']} parts, this machine uses {parts} "
                 "(set threads to match): losses will differ in rounding from an uninterrupted run")
     decay_steps = cfg.lr_decay_iters or cfg.max_iters
     tokens_per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
-    peak = matmul_peak_flops(cfg.dtype) if cfg.device == "cpu" else float("nan")
+    peak, peak_text = mfu_peak(cfg)
     fpt = flops_per_token(mcfg, n_params - (int(params["wpe"].size) if "wpe" in params else 0))
     log(f"model: {n_params / 1e6:.2f} M parameters, {mcfg.n_layer} layers, {mcfg.n_head} heads, {mcfg.n_embd} "
         f"channels, block {mcfg.block_size}, vocabulary {mcfg.vocab_size}; data: {len(data.train):,} train / "
-        f"{len(data.val):,} val tokens; ~{need / 2**20:.0f} MiB per step; matmul peak {peak / 1e9:.1f} GFLOP/s; "
-        f"batch in {parts} part(s) at once")
+        f"{len(data.val):,} val tokens; ~{need / 2**20:.0f} MiB per step; {peak_text}; batch in {parts} part(s) "
+        "at once")
 
     def checkpoint(at: int):
+        drop_state, drop_arrays = dropout_rng_state(rng_drop, xp)
         save_checkpoint(ckpt, params, opt, {
-            "step": at, "adam_t": opt.t, "rng_data": rng_data.bit_generator.state,
-            "rng_dropout": rng_drop.bit_generator.state if xp is np else None,
-            "settings": settings, "tokenizer_sha256": tokenizer_sha, "tokenizer": data.meta["tokenizer"],
-            "parts": parts, "corpuskit_format": "corpuskit-gpt/1"})
+            "step": at, "adam_t": opt.t, "rng_data": rng_data.bit_generator.state, "rng_dropout": drop_state,
+            "last_eval": last_eval, "settings": settings, "tokenizer_sha256": tokenizer_sha,
+            "tokenizer": data.meta["tokenizer"], "parts": parts, "corpuskit_format": "corpuskit-gpt/1"},
+            {"rng." + k: a for k, a in drop_arrays.items()})
 
     if header is None:
         write_text_atomic(run_dir / "log.jsonl", "")
@@ -402,16 +586,15 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
                        f"batch {cfg.batch_size}x{cfg.grad_accum}")
 
     with DataParallel(mcfg, params, parts) as dp:
-        done_here = 0
-        last_train = last_val = None
+        done_here, capped_before = 0, False
         t_last, tokens_since = time.perf_counter(), 0
         while True:
             if step % cfg.eval_interval == 0 or step == cfg.max_iters:
                 if not any(h["step"] == step and "val_loss" in h for h in history):
                     ev = _evaluate(dp, data, cfg, xp)
-                    last_train, last_val = ev["train"], ev["val"]
-                    record({"step": step, "train_loss": last_train, "val_loss": last_val})
-                    log(f"step {step}: train loss {last_train:.4f}, val loss {last_val:.4f}")
+                    last_eval = {"step": step, "train_loss": ev["train"], "val_loss": ev["val"]}
+                    record(last_eval)
+                    log(f"step {step}: train loss {ev['train']:.4f}, val loss {ev['val']:.4f}")
                     curve()
                 checkpoint(step)
                 t_last, tokens_since = time.perf_counter(), 0
@@ -443,11 +626,15 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
             if step % cfg.log_interval == 0 or step == cfg.max_iters:
                 dt = time.perf_counter() - t_last
                 tps = tokens_since / dt if dt > 0 else float("nan")
-                mfu = fpt * tps / peak if peak == peak else float("nan")
+                mfu, capped = model_flops_utilization(tps, fpt, peak)
+                if capped and not capped_before:
+                    log(_capped_note(cfg, peak))
+                    capped_before = True
                 record({"step": step, "loss": loss_value, "lr": lr, "grad_norm": norm, "tokens_per_s": tps,
-                        "mfu": mfu})
+                        "mfu": mfu, "mfu_capped": capped})
+                mfu_text = "n/a" if mfu != mfu else f"{mfu * 100:.1f}%" + (" (capped)" if capped else "")
                 log(f"step {step}: loss {loss_value:.4f}, lr {lr:.2e}, grad norm {norm:.3f}, "
-                    f"{tps:,.0f} tokens/s, MFU {mfu * 100:.1f}%")
+                    f"{tps:,.0f} tokens/s, MFU {mfu_text}")
                 t_last, tokens_since = time.perf_counter(), 0
         curve()
-    return TrainResult(step, last_train, last_val, history)
+    return TrainResult(step, last_eval.get("train_loss"), last_eval.get("val_loss"), history)
