@@ -271,7 +271,7 @@ def _override_inputs(inputs: list[str]) -> list[str]:
     for p in inputs:
         check_local_path(p, "-i/--input")
     inputs = [str(p) if is_glob(str(p)) else str(Path(p).absolute()) for p in inputs]
-    missing = [p for p in inputs if not is_glob(p) and not os.path.exists(p)]
+    missing = [p for p in inputs if not is_glob(p) and not os.path.lexists(p)]
     if missing:
         raise ConfigError(f"-i/--input: no such file or directory: {', '.join(missing)}")
     return inputs
@@ -320,8 +320,9 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
             problem = remote_path_problem(p)
             if problem:
                 c.fail(where, problem)
-            full = resolve(p)
-            if not is_glob(p) and not os.path.exists(full):
+            # absolute, but links not followed: a broken link is named as itself (the reader says why)
+            full = p if os.path.isabs(p) else os.path.abspath(base / os.path.expanduser(p))
+            if not is_glob(p) and not os.path.lexists(full):
                 c.fail(where, f"no such file or directory: {full}")
             inputs.append(full)
     fmt = inp.get("format", "auto")

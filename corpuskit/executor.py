@@ -157,12 +157,15 @@ class LocalExecutor(Executor):
         for proc in processes.values():
             proc.join(timeout=1)
         dead = {pid: proc.exitcode for pid, proc in processes.items() if proc.exitcode not in (None, 0)}
+        # when one worker dies the pool terminates the others (SIGTERM): the one that died first is the one that
+        # did not die of SIGTERM
+        first = {pid: code for pid, code in dead.items() if code != -signal.SIGTERM} or dead
         running = list(self._running) if self._running is not None else []
         for k in range(len(running) // 2):
             pid, task = running[2 * k], running[2 * k + 1]
-            if pid in dead and task:
-                return WorkerDied(task - 1, _describe_exit(dead[pid]))
-        how = _describe_exit(next(iter(dead.values()))) if dead else "it stopped answering"
+            if pid in first and task:
+                return WorkerDied(task - 1, _describe_exit(first[pid]))
+        how = _describe_exit(next(iter(first.values()))) if first else "it stopped answering"
         return WorkerDied(None, how)
 
     def map_unordered(self, fn, items, *, poll=None):

@@ -1,18 +1,23 @@
 """Expanding inputs (files, directories, globs) into a sorted, stable list of read tasks.
 
 Document ids are derived from each file's path relative to the common root of all inputs,
-so they are unique within a run and the same on every machine and every re-run.
+so they are unique within a run and the same on every machine and every re-run. A file name
+that is not UTF-8 appears in ids, ``source`` and reports with its bad bytes as ``\\xNN``
+escapes (:func:`~corpuskit.readers.base.path_text`); the file is opened by its real name.
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .readers import ReaderOptions, ReadTask, detect_format, make_reader
+from .readers.base import path_text
 
 _GLOB_CHARS = set("*?[")
 
@@ -39,12 +44,30 @@ def _glob_root(pattern: str) -> str:
     return str(Path(*fixed)) if fixed else "."
 
 
+def unreadable(path: str) -> str | None:
+    """Why ``path`` cannot be read as an input file (a dangling symbolic link, a link loop, a FIFO...), or None."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link loop"
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return f"a symbolic link to {path_text(os.path.realpath(path))}, which does not exist"
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    return None
+
+
 def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile], str, list[str]]:
     """Resolve inputs to files. Returns ``(files, root, skipped)``; ``skipped`` lists files not read and why.
 
     An input that matches nothing, or a named file of unknown type without an explicit format,
     is an error (naming it); unknown files found while walking a directory are skipped and reported, and so are
-    symbolic links that lead out of the directory named (a pipeline reads only what it names).
+    symbolic links that lead out of the directory named (a pipeline reads only what it names), dangling links,
+    link loops and anything else that is not a regular file (a FIFO would block the reader for ever). A named
+    input that is a dangling link or a loop is an error saying so. Paths in ``skipped`` are valid Unicode.
     """
     found: dict[str, InputFile] = {}
     roots: list[str] = []
@@ -56,11 +79,22 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
         f = detect_format(name) if fmt == "auto" else fmt
         if f is None:
             if explicit:
-                raise InputError(path, "unknown input type; name it with --format "
+                raise InputError(path_text(path), "unknown input type; name it with --format "
                                  "(jsonl, parquet, warc, html, txt)")
-            skipped.append(f"{path} (unknown file type)")
+            skipped.append(f"{path_text(path)} (unknown file type)")
             return
-        found[path] = InputFile(path, f, os.path.getsize(path))
+        problem = unreadable(path)
+        if problem is None:
+            try:
+                size = os.path.getsize(path)
+            except OSError as exc:  # gone since it was listed
+                problem = f"cannot be read: {exc.strerror or exc}"
+        if problem is not None:
+            if explicit:
+                raise InputError(path_text(path), problem)
+            skipped.append(f"{path_text(path)} ({problem})")
+            return
+        found[path] = InputFile(path, f, size)
 
     def walk(directory: str):
         inside = os.path.realpath(directory)
@@ -72,7 +106,8 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
                 path = os.path.join(dirpath, name)
                 target = os.path.realpath(path)
                 if os.path.commonpath([inside, target]) != inside:  # a link out of the named directory
-                    skipped.append(f"{os.path.abspath(path)} (a link to {target}, outside {inside})")
+                    skipped.append(f"{path_text(os.path.abspath(path))} (a link to {path_text(target)}, "
+                                   f"outside {path_text(inside)})")
                     continue
                 add(path, explicit=False)
 
@@ -90,10 +125,13 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
         elif os.path.isfile(item):
             roots.append(os.path.dirname(os.path.abspath(item)))
             add(item, explicit=True)
+        elif os.path.lexists(item):  # a dangling link, a link loop, a FIFO...
+            raise InputError(path_text(item), unreadable(item) or "not a regular file")
         else:
-            raise InputError(item, "no such file or directory")
+            raise InputError(path_text(item), "no such file or directory")
     if not found:
-        raise InputError(", ".join(inputs), "no input files of a known type found")
+        why = f" (skipped: {'; '.join(skipped[:5])}{'; ...' if len(skipped) > 5 else ''})" if skipped else ""
+        raise InputError(", ".join(path_text(i) for i in inputs), f"no input files of a known type found{why}")
     root = os.path.commonpath(roots) if roots else os.getcwd()
     files = [found[p] for p in sorted(found)]
     return files, root, skipped
@@ -106,7 +144,7 @@ def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions) -> lis
     """Split every file into read tasks (whole files, byte ranges, row-group ranges), in a stable order."""
     tasks: list[ReadTask] = []
     for f in files:
-        rel = Path(os.path.relpath(f.path, root)).as_posix()
+        rel = path_text(Path(os.path.relpath(f.path, root)).as_posix())
         try:
             tasks.extend(make_reader(f.format, options).plan(f.path, rel, f.size))
         except InputError as exc:  # one unreadable file is an error of that file, not of the run

@@ -497,7 +497,9 @@ class Runner:
         if stats["stages"] and stats["stages"][0]["docs_in"] == 0:
             self.progress.message("warning: no documents were read from the inputs")
         self._finish_stages(segments, global_ctxs, stats)
-        write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False))
+        # paths that are not valid UTF-8 hold lone surrogates: written as JSON escapes, read back the same
+        write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False)
+                          .encode("utf-8", "backslashreplace").decode("utf-8"))
         if self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
         return RunResult(stats, self.out, stats["errors"])

@@ -406,3 +406,12 @@ def test_no_documents_at_all(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "warning: no documents were read from the inputs" in r.stderr
     assert "–" in r.stdout  # kept % of a stage with nothing in
+
+
+def test_an_input_directory_whose_name_is_not_utf8(tmp_path):
+    root = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/root\xff"))
+    texts = _small_input(root)
+    r = corpuskit("run", _light_pipeline(tmp_path, root, tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert texts_of(read_rows(tmp_path / "out" / "kept")) == Counter(texts)
+    assert read_stats(tmp_path / "out")["input"]["root"].endswith("root\udcff")  # escaped in JSON, read back

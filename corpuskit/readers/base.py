@@ -10,6 +10,8 @@ the file; the runner records them and keeps the documents read before the error.
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, fields
 from typing import Iterator, NamedTuple
 
@@ -111,6 +113,34 @@ def clean_unicode(text: str) -> str | None:
         return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape (``\\ud800``): valid Unicode that still tells
+    such strings apart (unlike U+FFFD). For ids, URLs and other short strings that must survive the trip into
+    Arrow."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, as undecodable bytes in a document's text are."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def path_text(path: str) -> str:
+    """A path as valid Unicode for ids, ``source`` and reports. A name that is not UTF-8 reaches Python with its
+    bad bytes as lone surrogates (``surrogateescape``); they are shown as ``\\xNN`` escapes of those bytes, so
+    the text is stable across runs and machines and names the file the way ``ls -b`` does. The file itself is
+    still opened through the original ``str``."""
+    if clean_unicode(path) is not None:
+        return path
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:  # a surrogate the file system encoding cannot have produced
+        return escape_surrogates(path)
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes near the start mean a binary file, unless the text is UTF-16/32 with a BOM."""
     head = data[:8192]
@@ -141,7 +171,7 @@ class BatchBuilder:
     """Collects documents column-wise and emits Arrow tables of bounded size."""
 
     def __init__(self, source: str, max_docs: int, max_bytes: int):
-        self.source = source
+        self.source = path_text(source)
         self.max_docs = max_docs
         self.max_bytes = max_bytes
         self._reset()
@@ -166,22 +196,34 @@ class BatchBuilder:
         return len(self) >= self.max_docs or self.nbytes >= self.max_bytes
 
     def take(self) -> pa.Table:
-        """The batch as a table with core columns plus ``rejected_by``/``reason`` (set for reader rejects)."""
+        """The batch as a table with core columns plus ``rejected_by``/``reason`` (set for reader rejects).
+
+        Every string is made valid Unicode here, where documents become Arrow: a lone surrogate (JSON may spell
+        one, ``"\\ud800"``) in an id, URL or content type is escaped, in a text replaced by U+FFFD. Arrow
+        refuses such strings, and one of them would fail the whole shard on every re-run."""
         c = self.cols
         n = len(self)
         reasons = c["reason"]
         table = pa.Table.from_arrays(
             [
-                pa.array(c["id"], pa.string()),
-                pa.array(c["text"], pa.string()),
-                pa.array(c["url"], pa.string()),
+                _strings(c["id"], escape_surrogates),
+                _strings(c["text"], replace_surrogates),
+                _strings(c["url"], escape_surrogates),
                 pa.array([self.source] * n, pa.string()),
-                pa.array(c["content_type"], pa.string()),
+                _strings(c["content_type"], escape_surrogates),
                 pa.array(c["meta"], pa.string()),
                 pa.array(["read" if r else None for r in reasons], pa.string()),
-                pa.array(reasons, pa.string()),
+                _strings(reasons, escape_surrogates),
             ],
             schema=_BATCH_SCHEMA,
         )
         self._reset()
         return table
+
+
+def _strings(values: list, fix) -> pa.Array:
+    """A string column; only when Arrow refuses a value (lone surrogates) are the values passed through ``fix``."""
+    try:
+        return pa.array(values, pa.string())
+    except UnicodeEncodeError:
+        return pa.array([v if v is None or clean_unicode(v) is not None else fix(v) for v in values], pa.string())

@@ -5,14 +5,27 @@ HTTP bodies (Common Crawl stores some bodies that way). Response, resource and c
 records are documents; a non-200 status or a non-text payload is rejected with a reason, so
 every candidate document is accounted for. Request, metadata, warcinfo and revisit records
 are not documents and are only counted.
+
+WARC files (plain, gzip per record or whole, zstd) are cut into records here, and warcio parses one record
+at a time. A record's ``Content-Length`` is checked against the stream: its block must be followed by blank
+lines and the next ``WARC/`` header (or the end of the file). A length that is too long swallows the next
+records, one that is too short leaves the rest of the block to be misread as records; either way the record
+is rejected with ``read:bad-length`` and reading resumes at the next ``WARC/`` header that starts a line after
+a blank line (when too long, the first such header inside the declared block). The bad record consumes one
+record index, so the records after it keep their ids. ARC files, which have no such framing, are left to
+warcio's own iterator.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader as WarcioBuffer
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..charset import decode_html
 from ..errors import InputError
@@ -22,7 +35,33 @@ from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask, loo
 
 DOCUMENT_RECORDS = {"response", "resource", "conversion"}
 TRUNCATED = "read:truncated-record"
+BAD_LENGTH = "read:bad-length"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
+
+_CHUNK = 1 << 20
+_KEEP = 1 << 20  # decompressed bytes kept behind the read position, for cheap short seeks back
+_MAX_HEADER = 256 * 1024  # a WARC header longer than this is not a header
+_MAX_REOPENS = 64  # seeks back past what is kept re-read a compressed file from its start: at most this often
+_TAIL = 16  # bytes carried from one chunk to the next when scanning for record starts
+_WARC_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")  # "Name:" (a token, then a colon)
+
+
+def _record_starts(data: bytes, offset: int) -> Iterator[tuple[int, int]]:
+    """Where a record may start in ``data`` (which begins at stream position ``offset``): ``WARC/`` and a digit
+    at the start of a line that follows a blank line. Yields ``(position of "WARC/", length of the blank lines
+    before it)``, the blank lines being the end of the record before. (``find``, not a regex: this scans every
+    byte of every record.)"""
+    k = data.find(b"\nWARC/")
+    while k >= 0:
+        if data[k + 6: k + 7].isdigit():
+            before = data[max(k - 3, 0): k]  # the line before ends with "\n" or "\r\n" and is empty
+            blank = 2 if before.endswith(b"\n") else 3 if before.endswith(b"\n\r") else 0
+            if blank and before[:-blank + 1].endswith(b"\r"):
+                blank += 1
+            if blank:
+                yield offset + k + 1, blank
+        k = data.find(b"\nWARC/", k + 1)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -45,6 +84,226 @@ class _QuietArchiveIterator(ArchiveIterator):
     INC_RECORD = ""
 
 
+class _Stream:
+    """A WARC file's (decompressed) bytes, read forward, with the last ``_KEEP`` bytes kept for short seeks back.
+
+    A plain file seeks; a compressed one goes back further by reading again from the start (rare: only to
+    resynchronise after a record whose length was too long, and at most ``_MAX_REOPENS`` times).
+    """
+
+    def __init__(self, path: str, options):
+        self.path = path
+        self._options = options
+        self.compressed = compression_of(path) is not None
+        self._reopens = 0
+        self._fh = None
+        self._open()
+
+    def _open(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        opts = self._options
+        if self.compressed:
+            self._fh = open_input(self.path, max_decompressed_bytes=opts.max_decompressed_bytes,
+                                  max_ratio=opts.max_decompression_ratio)
+            self._raw_read = self._fh.read1  # one decompressed chunk per call: nothing lost if the next one fails
+        else:
+            try:
+                self._fh = open(self.path, "rb", buffering=0)
+            except OSError as exc:
+                raise InputError(self.path, f"cannot open: {exc.strerror or exc}") from exc
+            self._raw_read = self._fh.read
+        self._buf = bytearray()
+        self._buf_start = 0  # stream position of self._buf[0]
+        self._pos = 0
+        self._eof = False
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def tell(self) -> int:
+        return self._pos
+
+    def raw_position(self) -> int:
+        """Bytes of the file on disk consumed so far, for progress."""
+        if self.compressed:
+            return self._fh.raw.raw_position()
+        return self._buf_start + len(self._buf)
+
+    def _fill(self) -> bool:
+        """Read one more chunk into the buffer; False at the end of the stream."""
+        if self._eof:
+            return False
+        data = self._raw_read(_CHUNK)
+        if not data:
+            self._eof = True
+            return False
+        self._buf += data
+        drop = self._pos - self._buf_start - _KEEP
+        if drop > 0:
+            del self._buf[:drop]
+            self._buf_start += drop
+        return True
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes; fewer only at the end of the stream."""
+        out = bytearray()
+        while len(out) < n:
+            off = self._pos - self._buf_start
+            if off >= len(self._buf):
+                if not self._fill():
+                    break
+                continue
+            piece = self._buf[off: off + n - len(out)]
+            out += piece
+            self._pos += len(piece)
+        return bytes(out)
+
+    def peek(self, n: int) -> bytes:
+        pos = self._pos
+        data = self.read(n)
+        self._pos = pos  # n <= _KEEP: still in the buffer
+        return data
+
+    def readline(self, limit: int) -> bytes:
+        """A line with its newline, at most ``limit`` bytes."""
+        out = bytearray()
+        while len(out) < limit:
+            off = self._pos - self._buf_start
+            if off >= len(self._buf):
+                if not self._fill():
+                    break
+                continue
+            stop = min(len(self._buf), off + limit - len(out))
+            k = self._buf.find(b"\n", off, stop)
+            end = stop if k < 0 else k + 1
+            out += self._buf[off:end]
+            self._pos += end - off
+            if k >= 0:
+                break
+        return bytes(out)
+
+    def skip_blank(self) -> int:
+        """Move past CR and LF bytes; returns how many LFs there were."""
+        lines = 0
+        while True:
+            off = self._pos - self._buf_start
+            if off >= len(self._buf):
+                if not self._fill():
+                    return lines
+                continue
+            end = off
+            while end < len(self._buf) and self._buf[end] in (10, 13):
+                end += 1
+            lines += self._buf.count(b"\n", off, end)
+            self._pos += end - off
+            if end < len(self._buf):
+                return lines
+
+    def seek(self, pos: int) -> None:
+        if self._buf_start <= pos <= self._buf_start + len(self._buf):
+            self._pos = pos
+        elif not self.compressed:
+            self._fh.seek(pos)
+            self._buf, self._buf_start, self._pos, self._eof = bytearray(), pos, pos, False
+        else:
+            if pos < self._buf_start:
+                self._reopens += 1
+                if self._reopens > _MAX_REOPENS:
+                    raise InputError(self.path, f"more than {_MAX_REOPENS} records with a Content-Length too long "
+                                     "to resynchronise in a compressed file", position=f"decompressed byte {pos}")
+                self._open()
+            while self._buf_start + len(self._buf) < pos:
+                self._pos = self._buf_start + len(self._buf)  # what is skipped need not be kept
+                if not self._fill():
+                    break
+            self._pos = min(pos, self._buf_start + len(self._buf))
+
+    def find_record(self, pos: int) -> tuple[int, int] | None:
+        """The first record start at or after ``pos`` (a ``WARC/`` line after a blank line) as ``(start, blank)``
+        where ``blank`` is the length of the blank lines before it; None if there is none (the position is then
+        at the end of the stream)."""
+        self.seek(max(pos - 4, 0))
+        base, tail = self._pos, b""
+        while True:
+            chunk = self.read(_CHUNK)
+            if not chunk:
+                return None
+            data = tail + chunk
+            for found in _record_starts(data, base - len(tail)):
+                if found[0] >= pos:
+                    return found
+            tail = data[-_TAIL:]
+            base += len(chunk)
+
+
+def _parse_header(lines: list[bytes]) -> dict[str, str]:
+    fields = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(b":")
+        if sep:
+            fields[name.strip().lower().decode("latin-1")] = value.strip().decode("utf-8", "replace")
+    return fields
+
+
+def _plausible_header(stream: _Stream) -> bool:
+    """Whether a WARC header starts at the position: the version line, ``Name: value`` lines with a
+    Content-Length, a blank line. Moves the position."""
+    if not _WARC_LINE.fullmatch(stream.readline(64)):
+        return False
+    size, length = 0, False
+    while size <= _MAX_HEADER:
+        line = stream.readline(_MAX_HEADER)
+        size += len(line)
+        if not line.strip():
+            return bool(line) and length
+        if not _HEADER_LINE.match(line):
+            return False
+        length = length or line[:15].lower() == b"content-length:" and line[15:].strip().isdigit()
+    return False
+
+
+class _Block:
+    """What warcio reads of one record: exactly Content-Length bytes of the stream after the header.
+
+    Notes where a new record seems to start inside the block (a length too long swallowed it), whether the
+    stream ended first, and an input error of the stream (truncated gzip, zstd) instead of raising it inside warcio.
+    """
+
+    def __init__(self, stream: _Stream, length: int):
+        self.stream = stream
+        self.start = stream.tell()
+        self.left = length
+        self.inner: tuple[int, int] | None = None  # (start, blank) of the first record start inside the block
+        self.error: InputError | None = None
+        self.short = False  # the stream ended before the block did
+        self._tail = b""
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left <= 0 or self.short:
+            return b""
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        pos = self.stream.tell()
+        try:
+            data = self.stream.read(min(n, _CHUNK))
+        except InputError as exc:
+            self.error, self.short = exc, True
+            return b""
+        if not data:
+            self.short = True
+            return b""
+        self.left -= len(data)
+        if self.inner is None:
+            scan = self._tail + data
+            self.inner = next(_record_starts(scan, pos - len(self._tail)), None)
+            self._tail = scan[-_TAIL:]
+        return data
+
+    def drain(self) -> None:
+        while self.read(_CHUNK):
+            pass
+
+
 class WarcReader(Reader):
     format = "warc"
 
@@ -53,6 +312,129 @@ class WarcReader(Reader):
         self.skipped_records: dict[str, int] = {}
 
     def iter_docs(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
+        stream = _Stream(task.path, self.options)
+        try:
+            stream.skip_blank()
+            is_warc = stream.peek(5) == b"WARC/"
+            if is_warc:
+                yield from self._iter_warc(task, stream, progress)
+        finally:
+            progress.update(stream.raw_position())
+            stream.close()
+        if not is_warc:  # ARC (or not an archive at all: warcio says so)
+            yield from self._iter_archive(task, progress)
+
+    def _count(self, key: str) -> None:
+        self.skipped_records[key] = self.skipped_records.get(key, 0) + 1
+
+    def _iter_warc(self, task: ReadTask, stream: _Stream, progress: ProgressSink) -> Iterator[Doc]:
+        loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        index = -1
+        while True:
+            stream.skip_blank()
+            record_start = stream.tell()
+            first = stream.readline(_MAX_HEADER)
+            if not first:
+                return
+            index += 1
+            doc_id = f"{task.rel}#{index}"
+            lines, size = [first], len(first)
+            while size <= _MAX_HEADER and lines[-1].strip():
+                line = stream.readline(_MAX_HEADER + 1 - size)
+                if not line:
+                    break
+                lines.append(line)
+                size += len(line)
+            fields = _parse_header(lines)
+            rtype = fields.get("warc-type", "")
+            is_doc = rtype in DOCUMENT_RECORDS
+            url = fields.get("warc-target-uri")
+            meta = {"warc_type": rtype or None, "warc_record_id": fields.get("warc-record-id"),
+                    "warc_date": fields.get("warc-date")}
+            if lines[-1].strip():  # no blank line ending the header
+                if size <= _MAX_HEADER:  # the file ends inside it
+                    if is_doc:
+                        yield Doc(doc_id, "", url, TEXT_HTML, meta, TRUNCATED)
+                    raise InputError(task.path, "the file ends inside a record header (truncated download?)",
+                                     position=f"record {index}")
+                self._count("bad-header")  # not a header: go on at the next record start
+                if is_doc:
+                    yield Doc(doc_id, "", url, TEXT_HTML, meta, "read:bad-header")
+                self._resume(stream, stream.find_record(record_start + 1))
+                continue
+            length_text = fields.get("content-length", "")
+            length = int(length_text) if length_text.isdigit() else None
+            block_start = stream.tell()
+            doc = parse_error = None
+            block = None
+            if length is not None:
+                block = _Block(stream, length)
+                if is_doc:
+                    try:
+                        reader = WarcioBuffer(block, starting_data=b"".join(lines))
+                        record = loader.parse_record_stream(reader, known_format="warc")
+                        doc = self.record_to_doc(record, doc_id)
+                    except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError,
+                            ValueError) as exc:
+                        parse_error = exc
+                block.drain()
+                if block.error is not None or (block.short and block.inner is None):
+                    # the file ends inside this record (a truncated download, or its last record is too long)
+                    if is_doc:
+                        text = doc.text[:REJECT_PREVIEW_CHARS] if doc is not None else ""
+                        yield Doc(doc_id, text, url, TEXT_HTML, doc.meta if doc else meta, TRUNCATED)
+                    why = f" ({block.error.message})" if block.error is not None else ""
+                    raise InputError(task.path, f"the file ends inside a record (truncated download?){why}",
+                                     position=f"record {index}") from block.error
+            if block is not None and not block.short and self._followed_by_record(stream):
+                if not is_doc:
+                    self._count(rtype or "untyped")
+                elif doc is not None:
+                    yield doc
+                else:
+                    meta["error"] = str(parse_error)[:500]
+                    yield Doc(doc_id, "", url, TEXT_HTML, meta, "read:malformed-record")
+            else:  # the length disagrees with the stream
+                self._count("bad-length")
+                inner = block.inner if block is not None else None
+                if inner is not None:  # too long: the next record starts inside the declared block
+                    found = inner
+                elif length is not None:  # too short (or too long by a few bytes: a header across the end)
+                    found = stream.find_record(block_start + max(length - _TAIL, 0))
+                else:
+                    found = stream.find_record(block_start)
+                if found is not None:
+                    meta["block_length"] = found[0] - found[1] - block_start
+                meta["content_length"] = length if length is not None else length_text[:100]
+                if is_doc:
+                    text = doc.text[:REJECT_PREVIEW_CHARS] if doc is not None else ""
+                    yield Doc(doc_id, text, url, TEXT_HTML, meta, BAD_LENGTH)
+                else:
+                    self._count(rtype or "untyped")
+                self._resume(stream, found)
+            progress.update(stream.raw_position())
+
+    @staticmethod
+    def _followed_by_record(stream: _Stream) -> bool:
+        """After a block: a blank line (``\\r\\n\\r\\n``; more blank lines, or LF alone, are tolerated), then
+        the next ``WARC/`` header; or the end of the file (whatever blank lines are left of the last record)."""
+        lines = stream.skip_blank()
+        head = stream.peek(5)
+        return not head or (head == b"WARC/" and lines >= 2)
+
+    @staticmethod
+    def _resume(stream: _Stream, found: tuple[int, int] | None) -> None:
+        """Go on at the record start ``found`` (from ``find_record``) if a WARC header really starts there, else at
+        the next one that does, or at the end of the file."""
+        while found is not None:
+            stream.seek(found[0])
+            if _plausible_header(stream):
+                stream.seek(found[0])
+                return
+            found = stream.find_record(found[0] + 1)
+
+    def _iter_archive(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
+        """ARC files: warcio's own iterator (it decompresses gzip members itself)."""
         opts = self.options
         raw = open(task.path, "rb")
         # warcio reads gzip members itself; zstd-compressed WARC is decompressed here first.
