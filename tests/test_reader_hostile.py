@@ -124,6 +124,36 @@ def test_warc_body_holding_a_warc_header_with_a_true_length_is_one_document(tmp_
     assert {r["id"]: r["text"] for r in kept} == {"quote.warc#0": quoted, "quote.warc#1": _page(1)}
 
 
+@pytest.mark.parametrize("separator", [b"\r\n", b""], ids=["one-line-end", "none"])
+@pytest.mark.parametrize("bad", [None, 7], ids=["all-true", "one-too-long"])
+def test_warc_whose_records_end_with_fewer_line_ends_loses_nothing(tmp_path, separator, bad):
+    """Writers that end a record with one line end (or none), which warcio reads: every record is read, and a
+    record with a wrong length among them is rejected without losing the ones after it."""
+    records = [_warc_record("response", f"https://example.org/{i}", _page(i).encode()) for i in range(20)]
+    records = [r[: -len(b"\r\n\r\n")] + separator for r in records]  # warcio writes the standard blank line
+    if bad is not None:
+        records[bad] = _patch_length(records[bad], 600)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "loose.warc").write_bytes(b"".join(records))
+    kept, rejected, stats = run_cli(tmp_path, [tmp_path / "in"])
+    assert stats["errors"] == []
+    assert {r["id"]: r["reason"] for r in rejected} == ({} if bad is None else {f"loose.warc#{bad}": "read:bad-length"})
+    assert {r["id"]: r["text"] for r in kept} == {f"loose.warc#{i}": _page(i) for i in range(20) if i != bad}
+
+
+def test_warc_resynchronisation_that_finds_no_header_is_an_input_error(tmp_path):
+    """Past a record with a wrong length, WARC/ lines that are no whole header: said, never skipped in silence."""
+    records = [_warc_record("response", f"https://example.org/{i}", _page(i).encode()) for i in range(3)]
+    records[1] = _patch_length(records[1], -300)
+    mangled = records[2].replace(b"Content-Length:", b"Content-Lenght:")  # the next header is not whole
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mangled.warc").write_bytes(records[0] + records[1] + mangled)
+    kept, rejected, stats = run_cli(tmp_path, [tmp_path / "in"])
+    assert [r["id"] for r in kept] == ["mangled.warc#0"]
+    assert {r["id"]: r["reason"] for r in rejected} == {"mangled.warc#1": "read:bad-length"}
+    assert len(stats["errors"]) == 1 and "no readable WARC record" in stats["errors"][0]["error"]
+
+
 # --- 5. strings Arrow cannot store ----------------------------------------------------------------------------
 
 

