@@ -14,7 +14,7 @@ from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, CJK_TERMINAL_PUNCT, 
 
 @register
 class FineWebFilter(MeasuredFilter):
-    """FineWeb's rules, in datatrove's order and with its comparisons. Reasons:
+    """FineWeb's rules, in datatrove's order, with the comparisons of the code FineWeb was built with. Reasons:
 
     * ``fineweb:line_punct_ratio<=0.12``: share of lines ending in terminal punctuation (``. ? ! " ' ” ’``;
       in CJK documents also ``。！？；：．…」』｡``) — FineWeb paper;
@@ -24,8 +24,11 @@ class FineWebFilter(MeasuredFilter):
       characters but newlines — the FineWeb paper's 0.1 (datatrove's code default is 0.01);
     * ``fineweb:newline_ratio>0.3``: line breaks per token (CJK: 0.2), a list detector — datatrove.
 
-    Lines are the non-blank lines (datatrove counts blank lines too; on trafilatura output, which has none,
-    that is the same). Tokens are whitespace tokens, CJK characters one by one
+    Lines are the non-blank lines, as in datatrove 0.9 and later. The first datatrove releases (the FineWeb
+    run) counted blank lines too and rejected at equality (``<=``, ``>=``, ``>=``, ``>``): corpuskit keeps those
+    comparisons. Later datatrove drops blank lines before every line ratio, rejects an empty document as
+    ``empty``, and compares strictly (``<``, ``>``, ``>``, ``>``); the two differ only when a ratio equals its
+    threshold exactly. Tokens are whitespace tokens, CJK characters one by one
     (:func:`corpuskit.text.token_counts`). Scores: ``fineweb_line_punct_ratio``, ``fineweb_short_line_ratio``,
     ``fineweb_dup_line_char_ratio``, ``fineweb_newline_ratio``, ``heuristics_cjk``. See docs/heuristics.md.
     """
