@@ -68,7 +68,8 @@ def chunk(paragraphs: list[str], target: int = CHUNK_CHARS, sep: str = "\n\n") -
     return [sep.join(d) for d in docs]
 
 
-def _detok_wikitext(s: str) -> str:
+def detok_wikitext(s: str) -> str:
+    """WikiText's tokenised text back to ordinary prose (`` @-@ `` -> ``-``, no space before punctuation, ...)."""
     s = s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
     s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
     s = re.sub(r"([(\[{$]) ", r"\1", s)
@@ -89,7 +90,7 @@ def en_wikitext() -> list[str]:
         elif s.startswith("="):
             articles[-1].append(s.strip("= ").strip())  # section heading as a short line
         elif articles:
-            articles[-1].append(_detok_wikitext(s))
+            articles[-1].append(detok_wikitext(s))
     return [doc for art in articles for doc in chunk(art)]
 
 

@@ -66,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 from corpuskit.clean import clean_pipeline, default_stages  # noqa: E402
 from corpuskit.config import load_yaml, parse_config  # noqa: E402
 from corpuskit.runner import Runner  # noqa: E402
+from bench_heuristics import detok_wikitext as heuristics_detok_wikitext  # noqa: E402 (benchmarks/ is on sys.path)
 
 DROPPED_WEB_STAGES = {"exact_dedup", "minhash_dedup", "line_dedup", "tokenize"}
 EXAMPLES_PER_RULE = 2
@@ -162,13 +163,8 @@ def zh_poems_150() -> list[dict]:
 
 # ------------------------------------------------------------------------------------ good sets, en
 def detok_wikitext(s: str) -> str:
-    s = s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
-    s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
-    s = re.sub(r"([(\[{$]) ", r"\1", s)
-    s = re.sub(r" (['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", s)
-    s = re.sub(r'" ([^"]*?) "', r'"\1"', s)
-    s = re.sub(r" +", " ", s)
-    return s.strip()
+    """bench_heuristics' detokeniser, runs of spaces folded."""
+    return re.sub(r" +", " ", heuristics_detok_wikitext(s))
 
 
 def wikitext() -> list[dict]:

@@ -92,24 +92,14 @@ class Stage:
     def files_read(self) -> list[str]:
         """Every file the stage reads besides the documents (models, block lists, a tokenizer): the run's
         fingerprint covers their content, so a file edited between a crash and the re-run is noticed. By
-        default the existing files named by the parameters that hold paths (``path_params``, ``*_file``,
-        ``model``, ``models``, ``tokenizer``); stages that read files of their own add them."""
+        default the existing files named by the stage's ``path_params`` (a path, or a mapping or list of paths);
+        stages that read files of their own (shipped models, block lists) add them."""
         found: list[str] = []
-
-        def walk(value):
-            if isinstance(value, str):
-                if value and len(value) < 4096 and "\n" not in value and Path(value).is_file():
-                    found.append(str(Path(value).resolve()))
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    walk(v)
-
         params = self.params()
-        named = set(getattr(self, "path_params", ())) | {k for k in params if k.endswith("_file")}
-        walk([v for k, v in params.items() if k in named or k in ("model", "models", "tokenizer")])
+        for name in getattr(self, "path_params", ()):
+            value = params.get(name)
+            paths = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+            found += [str(Path(p).resolve()) for p in paths if isinstance(p, str) and Path(p).is_file()]
         return found
 
 
