@@ -14,6 +14,7 @@ from typing import Any
 DEFAULT_LANGUAGES = ["en", "zh"]
 DEFAULT_MIN_LANGUAGE_SCORE = 0.65  # datatrove's LanguageFilter default
 HEURISTIC_STAGES = ["gopher_repetition", "gopher_quality", "c4", "fineweb"]
+HEURISTIC_PARAMS = {"c4": {"filter_no_terminal_punct": False}}
 
 
 def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
@@ -27,7 +28,9 @@ def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
         {"language": {"keep": list(languages) if languages else None, "min_score": min_language_score}},
     ]
     stages.append({"toxicity": {}})
-    stages += [{name: {}} for name in HEURISTIC_STAGES]
+    # FineWeb's choice, measured on its ablations: C4's removal of lines without terminal punctuation costs
+    # ~30 % of the tokens (headings, list items, captions) for no gain; the rule stays an option of ``c4``.
+    stages += [{name: dict(HEURISTIC_PARAMS.get(name, {}))} for name in HEURISTIC_STAGES]
     stages.append({"quality": {}})
     names = [next(iter(s)) for s in stages]
     for name in skip:

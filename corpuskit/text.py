@@ -14,6 +14,7 @@ code points, through a table of character classes.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 
@@ -92,6 +93,63 @@ def token_counts(text: str) -> tuple[int, int]:
     letters = np.bincount(run_id[c == 3], minlength=n_runs)
     return n_cjk + n_runs, n_cjk + int(np.count_nonzero(letters))
 
+
+
+# Unicode punctuation (categories P*: . , ; ! ? " ' ( ) - … 。 ， 、 ： “ ” 《 》 and the like), by code point.
+_PUNCT = np.fromiter((unicodedata.category(chr(cp)).startswith("P") for cp in range(0x31351)), bool, 0x31351)
+_PUNCT[-1] = False
+# ASCII bytes: letters -> "a", whitespace -> " ", punctuation -> "p", digits and symbols -> "0".
+_ASCII_ALPHA_CLASS = bytes((0x61 if chr(i).isalpha() else 0x20 if chr(i).isspace() else
+                            0x70 if _PUNCT[i] else 0x30) for i in range(128)) + b"0" * 128
+#: Markers that extraction leaves in text and that are not words: citation markers ([13], [1–3], [a],
+#: [注 2], [citation needed]) ...
+_CITATION = re.compile(r"\[(?:\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*|[a-z]|注\s*\d{1,4}|note \d{1,4}|"
+                       r"citation needed|clarification needed|when\?|who\?|by whom\?)\]", re.I)
+# ... and Markdown table syntax: a row "| a | b |" (its pipes) and a delimiter row "|---|:---:|".
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$", re.M)
+
+
+def strip_extraction_markup(text: str) -> str:
+    """``text`` without citation markers and Markdown table syntax (pipes of table rows, delimiter rows):
+    what HTML extraction adds around the words, so that word ratios judge the words."""
+    if "[" in text:
+        text = _CITATION.sub(" ", text)
+    if "|" in text:
+        text = _TABLE_RULE.sub("", text)
+        text = _TABLE_ROW.sub(lambda m: m.group().replace("|", " "), text)
+    return text
+
+
+def alpha_word_counts(text: str) -> tuple[int, int]:
+    """(words, words with a letter) for Gopher's alphabetic-word ratio.
+
+    The tokens of :func:`token_counts` (whitespace tokens; every CJK character a token), except that a
+    token made only of punctuation is not a word: in ``"共12人。"`` the words are 共, 12 and 人, as in
+    ``"12 men."`` they are ``12`` and ``men.``. CJK punctuation, WikiText's tokenised ``" , "`` and
+    ``"@-@"``, dashes and ellipses standing alone are thus not counted against a document; numbers and
+    symbols (``2024``, ``$``, ``★``, ``|``) still are. Citation markers and Markdown table syntax are
+    removed first (:func:`strip_extraction_markup`)."""
+    text = strip_extraction_markup(text)
+    if text.isascii():
+        toks = [t for t in text.encode("ascii").translate(_ASCII_ALPHA_CLASS).split() if t.strip(b"p")]
+        return len(toks), sum(b"a" in t for t in toks)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    if not len(cps):
+        return 0, 0
+    cps = np.minimum(cps, _CLASS_LAST)
+    c = _CLASS[cps]
+    in_run = (c != 1) & (c != 2)
+    starts = in_run.copy()
+    starts[1:] &= ~in_run[:-1]
+    n_runs = int(starts.sum())
+    n_cjk = int(np.count_nonzero(c == 2))
+    if not n_runs:
+        return n_cjk, n_cjk
+    run_id = np.cumsum(starts) - 1
+    not_punct = np.bincount(run_id[in_run & ~_PUNCT[cps]], minlength=n_runs)
+    letters = np.bincount(run_id[c == 3], minlength=n_runs)
+    return n_cjk + int(np.count_nonzero(not_punct)), n_cjk + int(np.count_nonzero(letters))
 
 #: ISO 639-1 codes (and lid.176's Chinese varieties) of the languages written without spaces
 #: between words, for which the filters count characters as words.

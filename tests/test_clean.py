@@ -29,7 +29,11 @@ def test_clean_default_chain_on_sample_crawl(tmp_path):
     rejected_cats = Counter(labels[sample_label_key(r)]["category"] for r in rejected)
     assert kept["good"] == 120  # every well-written article, English and Chinese, survives
     assert kept["exact_dup"] + kept["near_dup"] == 30  # duplicates are for the dedup stage
-    assert rejected_cats["other_lang"] == 10 and rejected_cats["junk"] == 33 and rejected_cats["boilerplate"] == 15
+    # One boilerplate page is kept: a "page not found" page listing the site's headlines, which only C4's removal
+    # of lines without terminal punctuation took. The default follows FineWeb and leaves that rule off (it costs
+    # ~15 % of the characters of real pages: headings, list items); `c4: {filter_no_terminal_punct: true}` in a
+    # pipeline file turns it back on.
+    assert rejected_cats["other_lang"] == 10 and rejected_cats["junk"] == 33 and rejected_cats["boilerplate"] == 14
     assert kept["spam"] <= 2  # the heuristics take most spam, the quality model most of the rest
     assert kept["offensive"] == 0 and kept["comment"] == 0  # comments are short: toxicity or Gopher
     stats = read_stats(tmp_path / "out")
@@ -40,7 +44,10 @@ def test_clean_default_chain_on_sample_crawl(tmp_path):
     assert toxic["offensive"] >= 25 and toxic["comment"] <= 4  # most insults, few civil comments
     for s in stats["stages"]:
         assert s["docs_rejected"] > 0, s["name"]  # every kind of rule has something to remove
-    assert rejected_cats["fineweb_only"] == 4
+    # FineWeb's rules take the English short-line Q&A page and both repeated-notice pages; the Chinese Q&A page of
+    # short lines is kept: like FineWeb-2, the CJK chain leaves the short-line rule off (verse is written a short
+    # clause per line)
+    assert rejected_cats["fineweb_only"] == 3
     assert {r["rejected_by"] for r in rejected if labels[sample_label_key(r)]["category"] == "fineweb_only"} == {"fineweb"}
     kept_rows = read_rows(tmp_path / "out" / "kept")
     assert all(r["content_type"] == "text/plain" and r["language"] in ("en", "zh") for r in kept_rows)

@@ -39,7 +39,7 @@ def _jsonl_corpus(tmp_path, files: list[list[str]], name="corpus"):
     return d
 
 
-def _reference(docs, mode="all", min_count=2, normalize=True, min_line_chars=0):
+def _reference(docs, mode="all", min_count=2, normalize=False, min_line_chars=0):
     """A plain in-memory line dedup: (id -> kept text or None for rejected, counters)."""
     def key(line):
         s = line.strip()
@@ -81,7 +81,7 @@ def _reference(docs, mode="all", min_count=2, normalize=True, min_line_chars=0):
 def test_cs336_line_dedup_fixture(tmp_path, shard_bytes):
     src = shared("cs336-a4-fixtures", "documents_with_line_duplicates")
     expected_dir = shared("cs336-a4-fixtures", "documents_line_deduplicated")
-    result = _run(tmp_path, [src], {"normalize": False}, shard_bytes=shard_bytes)
+    result = _run(tmp_path, [src], {}, shard_bytes=shard_bytes)  # the default: exact lines, as CS336
     kept, rejected = _outputs(tmp_path / "out")
     assert kept == {f"doc{n}.txt": (expected_dir / f"doc{n}.txt").read_text(encoding="utf-8") for n in (3, 4, 5)}
     assert {k: v[0] for k, v in rejected.items()} == {"doc1.txt": REJECT_REASON, "doc2.txt": REJECT_REASON}
@@ -92,12 +92,12 @@ def test_cs336_line_dedup_fixture(tmp_path, shard_bytes):
     assert stage["counters"]["lines_removed"] == 6 and stage["counters"]["docs_modified"] == 4
 
 
-def test_cs336_fixture_with_default_normalisation(tmp_path):
-    """normalize_for_dedup maps digits to 0 (as CCNet's line normalisation does), so the
+def test_cs336_fixture_with_normalisation(tmp_path):
+    """normalize: true maps digits to 0 (as CCNet's line normalisation does), so the
     "<Insert ... for doc3.txt>" and "... doc4.txt>" lines become one repeated line as well."""
     src = shared("cs336-a4-fixtures", "documents_with_line_duplicates")
     expected_dir = shared("cs336-a4-fixtures", "documents_line_deduplicated")
-    _run(tmp_path, [src], {})
+    _run(tmp_path, [src], {"normalize": True})
     kept, rejected = _outputs(tmp_path / "out")
     assert kept == {"doc3.txt": "- back\n", "doc5.txt": (expected_dir / "doc5.txt").read_text(encoding="utf-8")}
     assert sorted(rejected) == ["doc1.txt", "doc2.txt", "doc4.txt"]
@@ -147,23 +147,39 @@ def test_all_mode_counts_repeats_inside_a_document_and_min_count(tmp_path):
 def test_normalisation_merges_case_width_and_punctuation_variants(tmp_path):
     texts = ["Home\nStory one is here.\n", "ＨＯＭＥ\nStory two is here.\n", "home!\nStory three is here.\n"]
     corpus = _jsonl_corpus(tmp_path, [texts])
-    _run(tmp_path, [corpus], {})
+    _run(tmp_path, [corpus], {"normalize": True})
     kept, rejected = _outputs(tmp_path / "out")
     assert kept == {f"f0.jsonl#{i}": t.split("\n", 1)[1] for i, t in enumerate(texts)} and not rejected
-    _run(tmp_path, [corpus], {"normalize": False}, name="raw")
+    _run(tmp_path, [corpus], {}, name="raw")  # the default: exact lines
     kept, _ = _outputs(tmp_path / "raw")
     assert kept == {f"f0.jsonl#{i}": t for i, t in enumerate(texts)}
 
 
-def test_blank_and_punctuation_lines_are_never_removed(tmp_path):
+def test_blank_lines_are_never_removed_and_punctuation_lines_only_when_exact(tmp_path):
     texts = ["First story.\n\n   \n---\nFooter here\n", "Second story.\n\n   \n---\nFooter here\n",
              "\n\n", "   "]
     corpus = _jsonl_corpus(tmp_path, [texts])
-    result = _run(tmp_path, [corpus], {})
+    result = _run(tmp_path, [corpus], {"normalize": True})
     kept, rejected = _outputs(tmp_path / "out")
     assert kept == {"f0.jsonl#0": "First story.\n\n   \n---\n", "f0.jsonl#1": "Second story.\n\n   \n---\n",
                     "f0.jsonl#2": "\n\n", "f0.jsonl#3": "   "}  # whitespace-only input is not this stage's business
     assert not rejected and result.stats["stages"][-1]["counters"]["lines_removed"] == 2
+    result = _run(tmp_path, [corpus], {}, name="exact")  # exact lines: "---" is a repeated line like any other
+    kept, rejected = _outputs(tmp_path / "exact")
+    assert kept == {"f0.jsonl#0": "First story.\n\n   \n", "f0.jsonl#1": "Second story.\n\n   \n",
+                    "f0.jsonl#2": "\n\n", "f0.jsonl#3": "   "}
+    assert not rejected and result.stats["stages"][-1]["counters"]["lines_removed"] == 4
+
+
+def test_default_is_exact_lines_digits_fold_only_on_request(tmp_path):
+    texts = ["Chapter text one.\npage 3\n", "Chapter text two.\npage 4\n", "Chapter text three.\npage 4\n"]
+    corpus = _jsonl_corpus(tmp_path, [texts])
+    _run(tmp_path, [corpus], {})
+    kept, _ = _outputs(tmp_path / "out")  # "page 3" occurs once and stays; "page 4" twice and goes
+    assert kept == {"f0.jsonl#0": texts[0], "f0.jsonl#1": "Chapter text two.\n", "f0.jsonl#2": "Chapter text three.\n"}
+    _run(tmp_path, [corpus], {"normalize": True}, name="folded")
+    kept, _ = _outputs(tmp_path / "folded")
+    assert kept == {f"f0.jsonl#{i}": t.split("\n", 1)[0] + "\n" for i, t in enumerate(texts)}
 
 
 def test_min_line_chars_protects_short_lines(tmp_path):
@@ -179,7 +195,7 @@ def test_chinese_footer_is_removed_and_unique_lines_stay(tmp_path):
              "上海举办国际进口博览会。\n版权所有 © 2024 新华网\n",
              "广州地铁新线路开通运营。\r\n版权所有 © 2023 新华网"]  # another year: digits are normalised
     corpus = _jsonl_corpus(tmp_path, [texts[:2], texts[2:]])
-    _run(tmp_path, [corpus], {})
+    _run(tmp_path, [corpus], {"normalize": True})
     kept, rejected = _outputs(tmp_path / "out")
     assert kept == {"f0.jsonl#0": "今天北京天气晴朗，气温回升。\n", "f0.jsonl#1": "上海举办国际进口博览会。\n",
                     "f1.jsonl#0": "广州地铁新线路开通运营。\r\n"} and not rejected
@@ -209,7 +225,7 @@ def _random_corpus(seed=0, files=4, docs=60):
     return out
 
 
-@pytest.mark.parametrize("params", [{}, {"mode": "first"}, {"normalize": False, "min_line_chars": 6},
+@pytest.mark.parametrize("params", [{}, {"mode": "first"}, {"normalize": True}, {"min_line_chars": 6},
                                     {"mode": "first", "min_count": 3, "buckets": 5}])
 def test_matches_a_plain_reference_and_counters_add_up(tmp_path, params):
     files = _random_corpus()

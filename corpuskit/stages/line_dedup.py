@@ -1,19 +1,20 @@
 """Line-level deduplication: lines repeated across the corpus are removed from the documents.
 
 Web pages share boilerplate lines (menus, cookie notices, copyright footers, "Our servers have
-detected ...") that document-level dedup cannot touch. Each line is keyed by
-:func:`corpuskit.dedup.minhash.normalize_for_dedup` (case, width, punctuation, digits, whitespace;
-with ``normalize: false``, the line without surrounding whitespace), the keys are counted over the
-whole corpus, and repeated lines are removed:
+detected ...") that document-level dedup cannot touch. Each line is keyed by the line without
+surrounding whitespace (the default: exact lines), or with ``normalize: true`` by
+:func:`corpuskit.dedup.minhash.normalize_for_dedup` (case, width, punctuation, digits folded to 0,
+whitespace: CCNet's line normalisation, under which "page 3" and "page 4" are one line); the keys are
+counted over the whole corpus, and repeated lines are removed:
 
 * ``mode: all``: a line whose key occurs ``min_count`` or more times in the corpus (repeats inside
   one document count) is removed from every document, first occurrence included. These are the
-  semantics of Stanford CS336 assignment 4 (``exact_line_deduplication``) and of CCNet's paragraph
-  dedup, whose line normalisation (lower case, digits to 0, no punctuation) this also follows.
+  semantics of Stanford CS336 assignment 4 (``exact_line_deduplication``, exact lines) and, with
+  ``normalize: true``, of CCNet's paragraph dedup.
 * ``mode: first``: like C4's removal of repeated spans, of a line whose key occurs ``min_count`` or
   more times every occurrence but the first in corpus order (shard, row, line number) is removed.
 
-Lines with an empty key (blank, punctuation only) and lines shorter than ``min_line_chars``
+Lines with an empty key (blank; with ``normalize: true`` also punctuation only) and lines shorter than ``min_line_chars``
 characters (stripped) are neither counted nor removed. Kept text is the input text minus the
 removed lines, line endings included; a document left with only whitespace is rejected with
 ``line-dedup:all-lines-removed`` (rejected documents keep their input text). Counters:
@@ -85,7 +86,7 @@ class LineDedup(GlobalStage):
 
     name = "line_dedup"
 
-    def __init__(self, mode: str = "all", min_count: int = 2, normalize: bool = True, min_line_chars: int = 0,
+    def __init__(self, mode: str = "all", min_count: int = 2, normalize: bool = False, min_line_chars: int = 0,
                  buckets: int = 16):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")

@@ -40,7 +40,7 @@ class FineWebFilter(MeasuredFilter):
                  short_line_thr: float | None = 0.67, short_line_length: int = 30,
                  char_duplicates_ratio: float | None = 0.1, new_line_ratio: float | None = 0.3,
                  line_punct_thr_cjk: float | None = 0.12,
-                 short_line_thr_cjk: float | None = 0.67, short_line_length_cjk: int = 15,
+                 short_line_thr_cjk: float | None = None, short_line_length_cjk: int = 15,
                  char_duplicates_ratio_cjk: float | None = 0.1, new_line_ratio_cjk: float | None = 0.2,
                  language_field: str = "language", cjk_languages: list[str] | None = None,
                  cjk_min_share: float = DEFAULT_CJK_MIN_SHARE):

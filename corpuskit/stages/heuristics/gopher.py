@@ -16,17 +16,18 @@ import numpy as np
 import pyarrow as pa
 
 from ...stage import register
-from ...text import token_counts, word_arrays, words
+from ...text import alpha_word_counts, token_counts, word_arrays, words
 from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, DEFAULT_CJK_MIN_SHARE, MeasuredFilter, find_duplicates,
                       fmt, non_blank_lines)
 from ._ngrams import NgramIndex
 
 #: Gopher's stop words (the paper's list; datatrove's STOP_WORDS).
 STOP_WORDS = ["the", "be", "to", "of", "and", "that", "have", "with"]
-#: The most frequent function characters of modern Chinese (的 alone is ~4% of running text), a few
-#: Japanese particles and Korean particles. One character each: they are counted as CJK words.
+#: The most frequent function characters of modern Chinese (的 alone is ~4% of running text), with the
+#: Traditional forms of those that have one (們 個 這 來 說 為 與 對 過 著, and 於), a few Japanese particles
+#: and Korean particles. One character each: they are counted as CJK words.
 STOP_WORDS_CJK = list("的了是在和有我他这也就不人都一上个们中来到说要为以与而之其于被把对你她它着过地得"
-                      "吗呢吧") + list("のにはをがでとも") + list("이가을를은는의에도")
+                      "吗呢吧") + list("們個這來說為與對過著於") + list("のにはをがでとも") + list("이가을를은는의에도")
 #: Characters that open a bullet line (datatrove checks "•" and "-"; the others are common in
 #: Chinese and Japanese pages).
 BULLETS = ["•", "-", "*", "·", "・", "●", "○", "■", "□", "◆", "◇", "▪", "►", "–"]
@@ -72,7 +73,9 @@ class GopherQualityFilter(MeasuredFilter):
       per token (whitespace tokens, CJK characters one by one: :func:`corpuskit.text.token_counts`);
     * ``bullet_lines>0.9``: share of lines starting with a bullet; ``ellipsis_lines>0.3``: share of lines
       ending with an ellipsis;
-    * ``alpha_words<0.8``: share of tokens with an alphabetic character (CJK characters are alphabetic);
+    * ``alpha_words<0.8``: share of words with a letter (CJK characters are letters); words are the tokens
+      less those made only of punctuation (CJK punctuation, WikiText's `` , `` and ``@-@``), after
+      citation markers and Markdown table syntax are removed (:func:`corpuskit.text.alpha_word_counts`);
     * ``stop_words<2``: occurrences of the stop words (the/be/to/of/and/that/have/with; for CJK the
       function characters 的 了 是 在 和 有 …, see :data:`STOP_WORDS_CJK`).
 
@@ -99,7 +102,7 @@ class GopherQualityFilter(MeasuredFilter):
                  max_bullet_lines_ratio_cjk: float | None = 0.9,
                  max_ellipsis_lines_ratio_cjk: float | None = 0.3,
                  min_alpha_words_ratio_cjk: float | None = 0.8,
-                 min_stop_words_cjk: int | None = 3,
+                 min_stop_words_cjk: int | None = 2,
                  stop_words_cjk: list[str] | None = None,
                  bullets: list[str] | None = None,
                  language_field: str = "language", cjk_languages: list[str] | None = None,
@@ -149,7 +152,7 @@ class GopherQualityFilter(MeasuredFilter):
             n_words = len(runs)
             n_chars = sum(map(len, runs))
         mean_len = n_chars / n_words if n_words else 0.0
-        n_tokens, n_alpha = token_counts(text)
+        n_tokens = token_counts(text)[0]
         hashes = text.count("#")
         ellipses = len(_ELLIPSIS.findall(text)) if ("..." in text or "…" in text) else 0
         lines = non_blank_lines(text)
@@ -160,7 +163,8 @@ class GopherQualityFilter(MeasuredFilter):
             ellipsis_lines = sum(1 for line in lines if line.endswith(_ELLIPSIS_END)) / n_lines
         else:
             bullet_lines = ellipsis_lines = 0.0
-        alpha = n_alpha / n_tokens if n_tokens else 0.0
+        n_words_alpha, n_alpha = alpha_word_counts(text)
+        alpha = n_alpha / n_words_alpha if n_words_alpha else 0.0
         if cjk:
             stops = sum(map(self.stop_words_cjk.__contains__, runs))
             if len(runs) < n_words:  # the other words are CJK characters, their ids code points
