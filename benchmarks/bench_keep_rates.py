@@ -161,6 +161,28 @@ def zh_poems_150() -> list[dict]:
     return [d for d in zh_poems() if len(d["text"]) >= 150]
 
 
+
+def zh_lunyu() -> list[dict]:
+    """论语, one document per chapter (篇: 学而篇 ...). Not used to choose any threshold: a check on unseen
+    classical prose, dense in CJK punctuation."""
+    chapters = json.loads(_need(SHARED / "zh-chinese-poetry-subset" / "lunyu" / "lunyu.json").read_text(encoding="utf-8"))
+    return [{"id": f"lunyu#{i}", "text": c["chapter"] + "\n" + "\n".join(c["paragraphs"])}
+            for i, c in enumerate(chapters)]
+
+
+def zh_guwen() -> list[dict]:
+    """古文觀止 (Traditional characters), one document per essay: title and paragraphs. Not used to choose any
+    threshold: unseen classical prose from 東周 to 明."""
+    book = json.loads(_need(SHARED / "zh-chinese-poetry-subset" / "mengxue" / "guwenguanzhi.json")
+                      .read_text(encoding="utf-8"))
+    docs = []
+    for volume in book["content"]:
+        for essay in volume["content"]:
+            docs.append({"id": f"guwenguanzhi#{len(docs)}",
+                         "text": essay["chapter"] + "\n" + "\n".join(essay["paragraphs"])})
+    return docs
+
+
 # ------------------------------------------------------------------------------------ good sets, en
 def detok_wikitext(s: str) -> str:
     """bench_heuristics' detokeniser, runs of spaces folded."""
@@ -180,6 +202,20 @@ def wikitext() -> list[dict]:
         elif cur is not None and line.strip():
             sec = re.match(r"^ (= )+(.*?)( =)+ $", line)
             cur.append(detok_wikitext(sec.group(2)) if sec else detok_wikitext(line))
+    return docs
+
+
+def wikitext_raw() -> list[dict]:
+    """The same articles as distributed: WikiText's own tokenisation (`` , ``, ``@-@``, ``@,@``), not detokenised."""
+    lines = _need(SHARED / "quality-pos-wikitext2" / "valid.txt").read_text(encoding="utf-8").split("\n")
+    docs, cur = [], None
+    for line in lines + [" = END = "]:
+        if re.match(r"^ = ([^=].*?) = $", line):
+            if cur:
+                docs.append({"id": f"wikitext-valid-raw#{len(docs)}", "text": "\n".join(cur)})
+            cur = [line.strip()]
+        elif cur is not None and line.strip():
+            cur.append(line.strip())
     return docs
 
 
@@ -371,8 +407,11 @@ SETS: dict[str, tuple] = {
     "zh_novels": (zh_novels, "zh", "good", False),
     "zh_poems": (zh_poems, "zh", "good", False),
     "zh_poems_150": (zh_poems_150, "zh", "good", False),
+    "zh_lunyu": (zh_lunyu, "zh", "good", False),
+    "zh_guwen": (zh_guwen, "zh", "good", False),
     "eval_pages_zh": (eval_pages_zh, "zh", "good", True),
     "wikitext": (wikitext, "en", "good", False),
+    "wikitext_raw": (wikitext_raw, "en", "good", False),
     "gutenberg": (gutenberg, "en", "good", False),
     "speeches": (speeches, "en", "good", False),
     "eval_pages_en": (eval_pages_en, "en", "good", True),

@@ -132,8 +132,9 @@ def alpha_word_counts(text: str) -> tuple[int, int]:
     removed first (:func:`strip_extraction_markup`)."""
     text = strip_extraction_markup(text)
     if text.isascii():
-        toks = [t for t in text.encode("ascii").translate(_ASCII_ALPHA_CLASS).split() if t.strip(b"p")]
-        return len(toks), sum(b"a" in t for t in toks)
+        # dropping the punctuation class makes punctuation-only tokens vanish and leaves the others whole
+        toks = text.encode("ascii").translate(_ASCII_ALPHA_CLASS).translate(None, b"p").split()
+        return len(toks), len(toks) - sum(map(bytes.isdigit, toks))
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
     if not len(cps):
         return 0, 0

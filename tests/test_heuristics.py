@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 
 import pyarrow as pa
 import pytest
@@ -89,7 +90,7 @@ def test_words_and_counts():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab Z9_é中文,.!\n\t。ー한ｑ１²一'’—\u3000\xa0😀"))) | st.text())
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_é中文,.!\n\t。ー한ｑ１²一'’—\u3000\xa0😀|-:[]@$「」"))) | st.text())
 def test_fast_paths_match_the_definitions(s):
     ref = T._WORD.findall(s)
     assert T.words(s) == ref and T.word_count(s) == len(ref)
@@ -98,6 +99,12 @@ def test_fast_paths_match_the_definitions(s):
     toks = re.findall(f"[{T.CJK_RANGES}]|[^\\s{T.CJK_RANGES}]+", s)
     alpha = sum(any(c.isalpha() for c in t) or bool(T._CJK.match(t)) for t in toks)
     assert T.token_counts(s) == (len(toks), alpha)
+    # the alphabetic ratio's words: the same tokens less those made only of punctuation (category P)
+    bare = T.strip_extraction_markup(s)
+    words = [t for t in re.findall(f"[{T.CJK_RANGES}]|[^\\s{T.CJK_RANGES}]+", bare)
+             if not all(unicodedata.category(c).startswith("P") for c in t)]
+    alpha = sum(any(c.isalpha() for c in t) or bool(T._CJK.match(t)) for t in words)
+    assert T.alpha_word_counts(s) == (len(words), alpha)
     for cjk in (True, False):
         ids, lengths, _ = T.word_arrays(s, cjk)
         assert lengths.tolist() == [len(w) for w in ref]
