@@ -163,6 +163,9 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
 
     The default chain: extract (HTML only) -> language -> toxicity -> gopher_repetition -> gopher_quality ->
     c4 -> fineweb -> quality. Every rejected document is written to OUT/rejected with the stage and the reason.
+    As in FineWeb, c4 runs without C4's removal of lines that lack terminal punctuation (it strips headings and
+    list items, ~15 % of the characters of real pages); --stages with `c4: {filter_no_terminal_punct: true}`
+    turns it on.
     """
     from .config import load_yaml
     from .stages.language import check_languages
