@@ -69,6 +69,8 @@ from corpuskit.runner import Runner  # noqa: E402
 from bench_heuristics import detok_wikitext as heuristics_detok_wikitext  # noqa: E402 (benchmarks/ is on sys.path)
 
 DROPPED_WEB_STAGES = {"exact_dedup", "minhash_dedup", "line_dedup", "tokenize"}
+#: rules about a document's length, reported apart (the issue: they may reject short poems)
+LENGTH_RULES = {"gopher:word_count", "c4:too_few_words", "c4:too_few_sentences"}
 EXAMPLES_PER_RULE = 2
 SEED = 16
 
@@ -488,8 +490,11 @@ def run_chain(chain: str, inputs: list[str], out: Path, lang: str, input_options
                     {"id": row["id"], "text": text, "reason": row["reason"]})
     for r in rules.values():
         r["pct"] = round(100 * r["rejected"] / docs_in, 2) if docs_in else 0.0
+    by_length = sum(v["rejected"] for k, v in rules.items() if k in LENGTH_RULES)
     rules = dict(sorted(rules.items(), key=lambda kv: -kv[1]["rejected"]))
     return {"docs_in": docs_in, "kept": kept, "kept_pct": round(100 * kept / docs_in, 2) if docs_in else None,
+            "length_rejected": by_length,
+            "kept_pct_length_aside": round(100 * (kept + by_length) / docs_in, 2) if docs_in else None,
             "seconds": round(seconds, 1), "stages": [s["name"] for s in stats["stages"]], "rules": rules}
 
 
@@ -510,14 +515,15 @@ def target_note(name: str, res: dict) -> str:
 
 
 def text_table(results: dict, chains: list[str]) -> str:
-    head = f"{'set':18} {'lang':4} {'kind':6} {'docs':>6} " + " ".join(f"{c + ' kept%':>11} {'s':>6}" for c in chains)
+    head = f"{'set':18} {'lang':4} {'kind':6} {'docs':>6} " + " ".join(
+        f"{c + ' kept%':>11} {'+len':>6} {'s':>6}" for c in chains)
     lines = [head, "-" * len(head)]
     for name, r in results.items():
         cells = []
         for c in chains:
             res = r["chains"].get(c)
-            cells.append(f"{res['kept_pct']:>11.2f} {res['seconds']:>6.1f}" if res and res["kept_pct"] is not None
-                         else f"{'-':>11} {'-':>6}")
+            cells.append(f"{res['kept_pct']:>11.2f} {res['kept_pct_length_aside']:>6.1f} {res['seconds']:>6.1f}"
+                         if res and res["kept_pct"] is not None else f"{'-':>11} {'-':>6} {'-':>6}")
         lines.append(f"{name:18} {r['lang']:4} {r['kind']:6} {r['docs']:>6} " + " ".join(cells))
     return "\n".join(lines)
 
@@ -542,14 +548,15 @@ def _md_escape(s: str) -> str:
 def markdown(results: dict, chains: list[str], meta: dict) -> str:
     lines = [f"Command: `{meta['command']}` ({meta['seconds']:.0f} s on {meta['cores']} cores, "
              f"--max-docs {meta['max_docs']}, corpuskit {meta['version']}).", "",
-             "| set | lang | kind | docs | " + " | ".join(f"{c} kept % | {c} s" for c in chains) + " | target |",
-             "|---|---|---|---:|" + "---:|---:|" * len(chains) + "---|"]
+             "| set | lang | kind | docs | " + " | ".join(f"{c} kept % | {c} kept %, length rules aside | {c} s"
+                                                      for c in chains) + " | target |",
+             "|---|---|---|---:|" + "---:|---:|---:|" * len(chains) + "---|"]
     for name, r in results.items():
         cells = []
         for c in chains:
             res = r["chains"].get(c)
-            cells += ([f"{res['kept_pct']:.2f}", f"{res['seconds']:.0f}"] if res and res["kept_pct"] is not None
-                      else ["-", "-"])
+            cells += ([f"{res['kept_pct']:.2f}", f"{res['kept_pct_length_aside']:.2f}", f"{res['seconds']:.0f}"]
+                      if res and res["kept_pct"] is not None else ["-", "-", "-"])
         notes = " / ".join(f"{c}: {target_note(name, r['chains'][c])}" for c in chains
                            if r["chains"].get(c) and target_note(name, r["chains"][c]))
         lines.append(f"| {name} | {r['lang']} | {r['kind']} | {r['docs']} | " + " | ".join(cells) + f" | {notes} |")
