@@ -120,32 +120,53 @@ def prf_at(labels: np.ndarray, scores: np.ndarray, threshold: float) -> dict:
             "tp": tp, "fp": fp, "fn": fn, "tn": int(len(labels) - tp - fp - fn)}
 
 
-def choose_threshold(labels: np.ndarray, scores: np.ndarray, policy: str | float = "max_f1") -> tuple[float, str]:
+def choose_threshold(labels: np.ndarray, scores: np.ndarray, policy: str | float = "max_f1",
+                     weights: np.ndarray | None = None) -> tuple[float, str]:
     """A decision threshold and a sentence saying how it was chosen.
 
     ``policy``: ``"max_f1"`` (the threshold with the best F1 of the positive class),
     ``"precision:0.95"`` (the lowest threshold whose precision is at least 0.95, i.e. the best
     recall at that precision; falls back to max F1 if no threshold reaches it),
-    ``"recall:0.9"`` (the highest threshold whose recall is at least 0.9), or a number
-    (a fixed threshold, e.g. 0.5).
+    ``"recall:0.9"`` (the highest threshold whose recall is at least 0.9),
+    ``"max_f1_at_prevalence:0.05"`` (the best F1 when the positives are 5 % of the weight: the
+    negatives are re-weighted so that the set looks like the data the filter will meet, not like a
+    balanced training set; a classifier's precision on web text, where toxic documents are a few per
+    cent, is this F1's precision), or a number (a fixed threshold, e.g. 0.5).
+
+    ``weights``: one non-negative weight per example (e.g. equal total weight per negative domain);
+    every count above becomes a sum of weights. Default: 1 each.
     """
     labels = np.asarray(labels, bool)
     scores = np.asarray(scores, np.float64)
     if isinstance(policy, (int, float)) or _is_number(policy):
         t = float(policy)
         return t, f"fixed threshold {t}"
+    w = np.ones(len(scores)) if weights is None else np.asarray(weights, np.float64)
+    if len(w) != len(scores) or (w < 0).any():
+        raise ValueError("weights: one non-negative weight per example")
+    name, _, value = str(policy).partition(":")
+    if name == "max_f1_at_prevalence":
+        prevalence = float(value)
+        if not 0.0 < prevalence < 1.0:
+            raise ValueError(f"prevalence must be within (0, 1), got {prevalence}")
+        w = w.copy()
+        w[labels] *= prevalence / max(w[labels].sum(), 1e-12)
+        w[~labels] *= (1.0 - prevalence) / max(w[~labels].sum(), 1e-12)
     # candidate thresholds: every distinct score; positives are score >= t
     order = np.argsort(-scores, kind="mergesort")
-    s, y = scores[order], labels[order]
-    tp = np.cumsum(y)
-    fp = np.cumsum(~y)
+    s, y, ws = scores[order], labels[order], w[order]
+    tp = np.cumsum(np.where(y, ws, 0.0))
+    fp = np.cumsum(np.where(y, 0.0, ws))
     last = np.r_[s[1:] != s[:-1], True]  # last index of each run of equal scores
     s, tp, fp = s[last], tp[last], fp[last]
-    n_pos = max(int(labels.sum()), 1)
-    precision = tp / np.maximum(tp + fp, 1)
+    n_pos = max(float(w[labels].sum()), 1e-12)
+    precision = tp / np.maximum(tp + fp, 1e-12)
     recall = tp / n_pos
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
-    name, _, value = str(policy).partition(":")
+    if name == "max_f1_at_prevalence":
+        i = int(np.argmax(f1))
+        return float(s[i]), (f"threshold with the maximal F1 of the positive class on the calibration split, "
+                             f"negatives re-weighted so that positives are {prevalence:g} of the weight")
     if name == "precision":
         target = float(value)
         ok = np.nonzero(precision >= target)[0]
@@ -158,7 +179,8 @@ def choose_threshold(labels: np.ndarray, scores: np.ndarray, policy: str | float
         i = int(np.argmax(recall >= target))
         return float(s[i]), f"highest threshold with held-out recall >= {target}"
     if name != "max_f1":
-        raise ValueError(f"unknown threshold policy {policy!r}: use max_f1, precision:P, recall:R or a number")
+        raise ValueError(f"unknown threshold policy {policy!r}: use max_f1, precision:P, recall:R, "
+                         "max_f1_at_prevalence:P or a number")
     i = int(np.argmax(f1))
     return float(s[i]), "threshold with the maximal F1 of the positive class on the held-out split"
 
@@ -371,6 +393,7 @@ def train_classifier(positives: Sequence[str], negatives: Sequence[str], out_pat
                      task: str = "", name: str | None = None, dev_fraction: float = 0.1,
                      dev: tuple[Sequence[str], Sequence[str]] | None = None, seed: int = 0,
                      quantize: bool = False, threshold_policy: str | float = "max_f1",
+                     dev_weights: Sequence[float] | None = None,
                      hyperparameters: Hyperparameters | dict | None = None, sources: dict | None = None,
                      command: str | None = None, notes: str = "", verbose: bool = False) -> ModelCard:
     """Train a binary fastText classifier; write the model and its card; return the card.
@@ -380,7 +403,8 @@ def train_classifier(positives: Sequence[str], negatives: Sequence[str], out_pat
     held-out part by ``threshold_policy`` (see :func:`choose_threshold`) and the figures reported
     in the card are those of the written model (the quantized one when ``quantize``) at that
     threshold, so they are slightly optimistic for the threshold itself; use a separate test set
-    for an unbiased figure. With ``quantize`` the model is written as ``.ftz`` (``out_path``'s
+    for an unbiased figure. ``dev_weights`` (with ``dev``: one per held-out text, positives first) weight
+    the held-out examples in the threshold choice (see :func:`choose_threshold`). With ``quantize`` the model is written as ``.ftz`` (``out_path``'s
     suffix is replaced).
     """
     _import_fasttext()  # fail early where only the predict-only build is installed
@@ -434,12 +458,14 @@ def train_classifier(positives: Sequence[str], negatives: Sequence[str], out_pat
         shutil.move(tmp_out if quantize else full_file, out_path)
     scorer = _Scorer(model, names[0], hp.max_tokens)
     scores = scorer.proba(dev_texts)
-    threshold, method = choose_threshold(dev_labels, scores, threshold_policy)
+    if dev_weights is not None and (dev is None or len(dev_weights) != len(dev_texts)):
+        raise ValueError("dev_weights needs an explicit dev set and one weight per held-out text")
+    threshold, method = choose_threshold(dev_labels, scores, threshold_policy, dev_weights)
     heldout = {"documents": len(dev_texts), "roc_auc": round(roc_auc(dev_labels, scores), 4),
                "at_threshold": prf_at(dev_labels, scores, threshold),
                "at_0.5": prf_at(dev_labels, scores, 0.5)}
     if quantize:
-        t_full, _ = choose_threshold(dev_labels, full_scores, threshold_policy)
+        t_full, _ = choose_threshold(dev_labels, full_scores, threshold_policy, dev_weights)
         heldout["unquantized"] = {"roc_auc": round(roc_auc(dev_labels, full_scores), 4),
                                   "threshold": round(t_full, 4),
                                   "at_threshold": prf_at(dev_labels, full_scores, t_full)}

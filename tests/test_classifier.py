@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpuskit.classifier import (TextClassifier, card_path, choose_threshold, load_csv, load_texts, normalize,
-                                  roc_auc, stratified_split, train_classifier)
+                                  prf_at, roc_auc, stratified_split, train_classifier)
 from corpuskit.cli_classifier import train_classifier_command
 from corpuskit.models import default_model_path
 
@@ -231,3 +231,26 @@ def test_shipped_toxicity_en_on_shared_data():
     p = clf.predict_proba(pos[:300] + neg[:300])
     labels = np.r_[np.ones(300), np.zeros(300)]
     assert roc_auc(labels, p) > 0.95
+
+
+def test_choose_threshold_at_a_prevalence():
+    """Re-weighting the negatives to 95 % moves the max-F1 threshold up: on a balanced set a few false
+    positives cost little, at a web base rate they cost most of the precision."""
+    rng = np.random.default_rng(0)
+    labels = np.r_[np.ones(500, bool), np.zeros(500, bool)]
+    scores = np.r_[rng.beta(5, 2, 500), rng.beta(2, 5, 500)]
+    t_bal, _ = choose_threshold(labels, scores, "max_f1")
+    t_web, how = choose_threshold(labels, scores, "max_f1_at_prevalence:0.05")
+    assert t_web > t_bal and "0.05" in how
+    p_bal = prf_at(labels, scores, t_bal)
+    p_web = prf_at(labels, scores, t_web)
+    fpr = lambda r: r["fp"] / 500  # noqa: E731
+    assert fpr(p_web) < fpr(p_bal)
+    # weights: a negative group 10x larger but with the same total weight changes nothing
+    labels2 = np.r_[labels, np.zeros(4500, bool)]
+    scores2 = np.r_[scores, np.repeat(scores[500:], 9)]
+    w = np.r_[np.ones(500), np.full(5000, 0.1)]
+    assert choose_threshold(labels2, scores2, "max_f1_at_prevalence:0.05", w)[0] == pytest.approx(t_web)
+    with pytest.raises(ValueError):
+        choose_threshold(labels, scores, "max_f1_at_prevalence:1.5")
+

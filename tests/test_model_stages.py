@@ -73,7 +73,31 @@ def test_toxicity_drop_mode_reasons_and_columns():
     assert rejected.column("reason").to_pylist() == ["toxicity:model>0.5", "toxicity:model>0.5",
                                                      "toxicity:blocklist", "toxicity:blocked-domain"]
     assert rejected.column("toxicity_blocklist_hits").to_pylist()[2] == 10
+    assert rejected.column("toxicity_blocklist_terms").to_pylist()[2] == ["色情"]  # distinct terms: why it went
     assert kept.column("toxicity_score").to_pylist() == [pytest.approx(0.05)]
+    assert kept.column("toxicity_blocklist_terms").to_pylist() == [[]]
+
+
+class RepeatModel:
+    """P(toxic) = 0.95 when a keyword occurs at least twice, else 0.05: a whole document can score above the
+    threshold while none of its lines does (as refrains of a poem add up)."""
+
+    threshold = 0.5
+
+    def predict_proba(self, texts, lang=None):
+        return np.array([0.95 if t.count("bad") >= 2 else 0.05 for t in texts], np.float32)
+
+
+def test_toxicity_document_needs_a_line_above_the_threshold_too():
+    stage = ToxicityFilter()
+    stage.models.models = {"en": RepeatModel()}
+    stage.setup()
+    texts = ["bad news\nbad weather\nfine otherwise", "bad bad line\nfine line", "bad bad on one line"]
+    kept, rejected = apply_stage(stage, _table(texts), StageStats("toxicity"))
+    assert kept.column("id").to_pylist() == ["d0"]  # the whole is above, no line is: min(0.95, 0.05)
+    assert kept.column("toxicity_score").to_pylist() == [pytest.approx(0.05)]
+    assert rejected.column("id").to_pylist() == ["d1", "d2"]
+    assert rejected.column("toxicity_score").to_pylist() == [pytest.approx(0.95)] * 2
 
 
 def test_toxicity_blocklist_needs_density_not_just_hits():
