@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import time
@@ -114,6 +115,119 @@ def test_real_pages_with_and_without_segments(stage):
             assert norm(seg) not in text, (url, seg)
     zh = rows[EVAL_PAGES[4]]
     assert zh["title"].startswith("武汉的声音") and zh["date"] == "2020-02-19"
+
+
+# Pages with a Markdown table in trafilatura's text (Daily Mail: a header row, so a |---| rule; the Baidu Baike
+# biography: tables and [13] citation markers; Wikipedia: citation markers; two pages where trafilatura keeps one cell
+# of a layout table as the whole article), and the pages above.
+TABLE_PAGE = "https://www.dailymail.co.uk/news/article-8772683/Chef-Jamie-Oliver-joins-Mail-Sundays-war-toxic-food.html"
+BAIKE_PAGE = "https://baike.baidu.com/item/%E8%94%A1%E5%81%A5%E9%9B%85"
+WIKI_PAGE = "https://en.wikipedia.org/wiki/T-distributed_stochastic_neighbor_embedding"
+STRAY_CELL_PAGES = ["http://www.hundeverein-kreisunna.de/unserverein.html",
+                    "https://web.archive.org/web/20120611024252/http://www.he.xinhuanet.com/news/2012-06/04/"
+                    "content_25340717.htm"]
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")  # a CJK character is a token; else runs of word characters
+
+
+def eval_pages(urls):
+    data = shared("html-trafilatura-eval")
+    index = json.loads((data / "evaldata.subset.json").read_text(encoding="utf-8"))
+    return [(u, index[u], decode_html(gzip.decompress((data / index[u]["html_gz"]).read_bytes()))[0]) for u in urls]
+
+
+def plain_trafilatura(html: str) -> str:
+    """What trafilatura's published benchmark output is made with."""
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def shingles(text: str, n: int = 4) -> set:
+    toks = tokens(text)
+    return {tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1))}
+
+
+def ngram_recall_and_leak(entry, text):
+    """Share of the "with" segments' word 4-grams in the text, share of the "without" ones in it."""
+    got = shingles(text)
+    want = set().union(*(shingles(s) for s in entry["with"]))
+    bad = set().union(*(shingles(s) for s in entry.get("without", []))) - want
+    return len(want & got) / max(1, len(want)), len(bad & got) / max(1, len(bad))
+
+
+def letter_word_share(text: str) -> float:
+    words = text.split()
+    return sum(any(c.isalpha() for c in w) for w in words) / len(words)
+
+
+def test_word_ngrams_at_least_as_good_as_plain_trafilatura(stage):
+    """4-gram recall of the main-text segments and leak of the boilerplate ones, page by page, against plain
+    trafilatura on the same pages in the same test: the stage's extras (tables as rows of cells, no citation
+    markers, metadata, URL, child process) cost nothing in words."""
+    urls = EVAL_PAGES + [TABLE_PAGE, BAIKE_PAGE, WIKI_PAGE] + STRAY_CELL_PAGES
+    pages = eval_pages(urls)
+    result = stage.process(make_table([html for _, _, html in pages], urls=urls))
+    assert reasons(result) == {}
+    texts = {r["url"]: r["text"] for r in result.kept.to_pylist()}
+    for url, entry, html in pages:
+        ours, theirs = ngram_recall_and_leak(entry, texts[url]), ngram_recall_and_leak(entry, plain_trafilatura(html))
+        assert ours[0] >= theirs[0] and ours[1] <= theirs[1], (url, ours, theirs)
+        if url not in (BAIKE_PAGE, WIKI_PAGE):  # no citation markers dropped there: the very same words
+            assert tokens(texts[url]) == tokens(plain_trafilatura(html)), url
+
+
+def test_tables_are_rows_of_tab_separated_cells(stage):
+    [(url, entry, html)] = eval_pages([TABLE_PAGE])
+    plain = plain_trafilatura(html)
+    assert "|---|" in plain and re.search(r"^\| .* \|\s*$", plain, re.M)  # what trafilatura writes
+    text = stage.process(make_table([html], urls=[url])).kept.column("text")[0].as_py()
+    assert "|---|" not in text and not re.search(r"^\|", text, re.M)
+    rows = [line for line in text.splitlines() if "\t" in line]
+    assert len(rows) >= 3 and all(len(r.split("\t")) >= 2 for r in rows)
+    assert tokens(text) == tokens(plain)  # same words, in the same order
+    assert letter_word_share(text) > letter_word_share(plain) + 0.1
+    assert letter_word_share(text) > 0.9
+    # the Markdown rendering stays available
+    markdown = ExtractStage(table_format="markdown", isolation="inline").process(make_table([html], urls=[url]))
+    assert markdown.kept.column("text")[0].as_py() == plain.strip()
+
+
+def test_a_layout_cell_taken_for_the_article_keeps_its_paragraphs(stage):
+    pages = eval_pages(STRAY_CELL_PAGES)
+    result = stage.process(make_table([html for _, _, html in pages], urls=STRAY_CELL_PAGES))
+    texts = {r["url"]: r["text"] for r in result.kept.to_pylist()}
+    for url, entry, html in pages:
+        plain = plain_trafilatura(html)
+        assert plain.startswith("| ") and plain.count("\n") <= 1  # one pipe-framed line for the whole article
+        text = texts[url]
+        assert "|" not in text and text.count("\n") >= 4
+        assert all(line == line.strip() for line in text.splitlines())
+        for seg in entry["with"]:
+            assert norm(seg) in norm(text)
+
+
+def test_citation_markers_are_dropped(stage):
+    pages = eval_pages([BAIKE_PAGE, WIKI_PAGE])
+    result = stage.process(make_table([html for _, _, html in pages], urls=[BAIKE_PAGE, WIKI_PAGE]))
+    texts = {r["url"]: r["text"] for r in result.kept.to_pylist()}
+    cite = re.compile(r"\[\d+\]")
+    for url, _, html in pages:
+        assert len(cite.findall(plain_trafilatura(html))) >= 5
+        assert len(cite.findall(texts[url])) < len(cite.findall(plain_trafilatura(html))) / 4, url
+    assert "Geoffrey Hinton. It is a nonlinear" in texts[WIKI_PAGE]
+    assert "自学吉他并尝试写歌" in texts[BAIKE_PAGE] and "[13]" not in texts[BAIKE_PAGE]
+    # only bracketed numbers in a <sup> go: squares, lettered notes and brackets in the text stay
+    page = ARTICLE.replace("</article>", "<p>The room has 12 m<sup>2</sup> of floor, a note<sup>[a]</sup> and "
+                                         "a list l[2] in code, as said before.<sup>[4]</sup> The end.</p></article>")
+    text = stage.process(make_table([page])).kept.column("text")[0].as_py()
+    assert "12 m2 of floor, a note[a] and a list l[2] in code, as said before. The end." in text
+    kept = ExtractStage(drop_citation_markers=False, isolation="inline").process(make_table([page]))
+    assert "as said before.[4] The end." in kept.kept.column("text")[0].as_py()
 
 
 def test_moby_fixture_is_close_to_reference(stage):
@@ -276,6 +390,8 @@ def test_parameters_are_checked():
         ExtractStage(isolation="thread")
     with pytest.raises(ValueError):
         ExtractStage(favor_precision=True, favor_recall=True)
+    with pytest.raises(ValueError):
+        ExtractStage(table_format="html")
     assert ExtractStage(max_html_bytes="2MB").max_html_bytes == 2_000_000
 
 

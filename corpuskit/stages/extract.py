@@ -6,6 +6,14 @@ by default, reader comments), sets ``content_type`` to ``text/plain`` and fills 
 columns ``title``, ``author``, ``date`` (publication date, ``YYYY-MM-DD``) and ``sitename``. Other
 rows pass through untouched.
 
+The words are trafilatura's (``trafilatura.extract(html, include_comments=False)``, the call behind
+its published benchmark figures), with two changes of form by default, both for language-model text:
+a table row is one line of tab-separated cells instead of a Markdown pipe row (no ``|---|`` rules;
+``table_format: markdown`` keeps trafilatura's), and citation markers (a ``<sup>`` holding only
+``[13]``, ``[2-4]``...) are dropped (``drop_citation_markers``). Rows and cells that trafilatura keeps
+outside any table (one cell of a layout table taken for the article) are unwrapped, so the article's
+paragraphs stay lines instead of one ``| ... |`` line.
+
 Rejection reasons:
 
 * ``extract:too-large``: the page has more than ``max_html_bytes`` bytes of UTF-8 (not parsed);
@@ -73,10 +81,25 @@ _LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 # Extraction proper (runs in the child process, or inline)
 
 
+# Citation markers: a ``<sup>`` holding only a bracketed number, range or list (``[13]``, ``[2-4]``, ``[1, 5]``),
+# as Wikipedia, Baidu Baike and most wikis write them. Pruned before extraction, so the text after them stays.
+# Superscripts without brackets (``m<sup>2</sup>``, footnote digits) are not matched.
+CITATION_XPATH = ("//sup[contains(., '[') and contains(., ']') and string-length(normalize-space(.)) <= 24"
+                  " and translate(normalize-space(.), '0123456789[]-\u2013,; ', '') = '']")
+TABLE_FORMATS = ("text", "markdown")
+
+
 def trafilatura_kwargs(*, include_comments: bool, include_tables: bool, favor_precision: bool,
                        favor_recall: bool, fast: bool, include_formatting: bool, deduplicate: bool,
-                       with_metadata: bool, date_extensive_search: bool) -> dict[str, Any]:
-    """Keyword arguments for ``trafilatura.bare_extraction`` (plain data: they travel to the child)."""
+                       with_metadata: bool, date_extensive_search: bool, table_format: str = "text",
+                       drop_citation_markers: bool = True) -> dict[str, Any]:
+    """Keyword arguments for :func:`extract_html` (plain data: they travel to the child).
+
+    All of them are ``trafilatura.bare_extraction``'s, except ``_tables_as_text`` (popped by
+    :func:`extract_html`: tables rendered as tab-separated rows instead of Markdown pipes).
+    """
+    if table_format not in TABLE_FORMATS:
+        raise ValueError(f"table_format must be one of {', '.join(TABLE_FORMATS)}; got {table_format!r}")
     kwargs = {"include_comments": include_comments, "include_tables": include_tables,
               "favor_precision": favor_precision, "favor_recall": favor_recall, "fast": fast,
               "include_formatting": include_formatting, "deduplicate": deduplicate,
@@ -84,6 +107,10 @@ def trafilatura_kwargs(*, include_comments: bool, include_tables: bool, favor_pr
     if with_metadata and not date_extensive_search:
         # htmldate's defaults otherwise (latest allowed date: today)
         kwargs["date_extraction_params"] = {"original_date": True, "extensive_search": False}
+    if drop_citation_markers:
+        kwargs["prune_xpath"] = [CITATION_XPATH]
+    if include_tables and table_format == "text":
+        kwargs["_tables_as_text"] = True
     return kwargs
 
 
@@ -91,17 +118,28 @@ def extract_html(html: str, url: str | None, kwargs: dict[str, Any]) -> tuple[st
     """Main text and metadata of one page; ``("", {...})`` where trafilatura finds nothing.
 
     The text is what ``trafilatura.extract(output_format="txt")`` returns (the comments, when
-    asked for, after the body), NFC-normalised, without the metadata header.
+    asked for, after the body), NFC-normalised, without the metadata header; with
+    ``_tables_as_text`` in ``kwargs``, each table row is one line of tab-separated cells instead
+    of trafilatura's Markdown pipe rows (``| a | b |``, ``|---|---|``).
     """
     import trafilatura
 
     _maybe_test_hook(html)
+    kwargs = dict(kwargs)
+    tables_as_text = kwargs.pop("_tables_as_text", False)
     doc = trafilatura.bare_extraction(html, url=url or None, output_format="python", **kwargs)
     if doc is None:
         return "", {}
+    formatting = bool(kwargs.get("include_formatting"))
     text = doc.text or ""
+    if tables_as_text and doc.body is not None and _has_table_parts(doc.body):
+        text = _text_with_plain_tables(doc.body, formatting)
     if kwargs.get("include_comments") and getattr(doc, "comments", None):
-        text = f"{text}\n{doc.comments}"
+        comments = doc.comments
+        body = getattr(doc, "commentsbody", None)
+        if tables_as_text and body is not None and _has_table_parts(body):
+            comments = _text_with_plain_tables(body, formatting)
+        text = f"{text}\n{comments}"
     text = unicodedata.normalize("NFC", text).strip()
     meta = {}
     if kwargs.get("with_metadata"):
@@ -109,6 +147,144 @@ def extract_html(html: str, url: str | None, kwargs: dict[str, Any]) -> tuple[st
             value = " ".join(str(getattr(doc, key, None) or "").split())
             meta[key] = value or None
     return text, meta
+
+
+def _has_table_parts(body) -> bool:
+    return next(body.iter("table", "row", "cell"), None) is not None
+
+
+def _cell_text(cell) -> str:
+    """One table cell on one line, spaced the way trafilatura spaces it (its serializer, pipes taken off)."""
+    from copy import deepcopy
+
+    from trafilatura.xml import xmltotxt
+
+    cell = deepcopy(cell)
+    cell.tail = None
+    text = xmltotxt(cell, False).strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return " ".join(text.replace("\\|", "|").split())
+
+
+def _table_rows(table) -> list[str]:
+    """The rows of one table (nested tables already flattened): tab-separated cells, empty rows dropped."""
+    rows = []
+    for row in table.iter("row"):
+        if next(row.iterancestors("table"), None) is not table:
+            continue
+        cells = [_cell_text(cell) for cell in row if cell.tag == "cell"]
+        line = "\t".join(cells).rstrip("\t")
+        if line.strip():
+            rows.append(line)
+    return rows
+
+
+def _unwrap_stray_cells(body) -> None:
+    """Rows and cells outside any table (trafilatura keeps them when it picks one cell of a layout table as
+    the main content) are unwrapped into their parent, so that their paragraphs stay lines of their own
+    instead of one ``| ... |`` line holding the whole article."""
+    from lxml.etree import Element
+
+    while True:
+        stray = next((el for el in body.iter("row", "cell") if next(el.iterancestors("table"), None) is None
+                      and el.getparent() is not None), None)
+        if stray is None:
+            return
+        _squash_spacing(stray)
+        parent = stray.getparent()
+        position = parent.index(stray)
+        moved = list(stray)
+        if stray.text and stray.text.strip():
+            lead = Element("p")
+            lead.text = stray.text
+            moved.insert(0, lead)
+        if stray.tail and stray.tail.strip():
+            trail = Element("p")
+            trail.text = stray.tail
+            moved.append(trail)
+        parent.remove(stray)  # lxml's remove drops the tail with it: kept above
+        for k, child in enumerate(moved):
+            parent.insert(position + k, child)
+
+
+_BLOCKS = frozenset({"p", "head", "quote", "list", "item", "table", "row", "cell", "lb"})
+
+
+def _squash(text: str | None) -> str | None:
+    if not text:
+        return text
+    core = " ".join(text.split())
+    if not core:
+        return " "
+    return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() else "")
+
+
+def _squash_spacing(element) -> None:
+    """Collapse the source's line breaks and runs of spaces inside a cell's text, as trafilatura does for
+    text outside cells (inside them it keeps them, and turns them into spaces only when it draws the row);
+    ``code`` keeps its spacing."""
+    for el in element.iter():
+        if el.tag == "code" or next(el.iterancestors("code"), None) is not None:
+            if el is not element and el.tag == "code":
+                el.tail = _squash(el.tail)
+            continue
+        block = el.tag in _BLOCKS
+        el.text = _squash(el.text)
+        if block and el.text:
+            el.text = el.text.lstrip() or None
+        if el is not element:
+            el.tail = _squash(el.tail)
+            if block and el.tail:
+                el.tail = el.tail.lstrip() or None
+
+
+def _text_with_plain_tables(body, formatting: bool) -> str:
+    """``xmltotxt(body)`` with every table as lines of tab-separated cells (no pipes, no ``|---|`` rows).
+
+    Each outermost table is swapped for a paragraph holding a unique marker, the tree is serialised
+    by trafilatura as usual, and the marker is replaced by the table's rows; a table nested in a
+    cell becomes that cell's text (its cells separated by spaces).
+    """
+    import uuid
+    from copy import deepcopy
+
+    from lxml.etree import Element
+    from trafilatura.xml import xmltotxt
+
+    body = deepcopy(body)
+    _unwrap_stray_cells(body)
+    tables = list(body.iter("table"))
+    rendered: dict[str, str] = {}
+    nonce = uuid.uuid4().hex
+    for k, table in enumerate(reversed(tables)):  # inner tables first
+        parent = table.getparent()
+        if parent is None:
+            continue
+        rows = _table_rows(table)
+        replacement = Element("p")
+        if next(table.iterancestors("table"), None) is not None:
+            replacement.text = " ".join(" ".join(r.split("\t")) for r in rows)
+        else:
+            marker = f"corpuskittable{nonce}n{k}x"  # "n1x" is no prefix of "n10x"
+            rendered[marker] = "\n".join(rows)
+            replacement.text = marker
+        replacement.tail = table.tail
+        parent.replace(table, replacement)
+    text = xmltotxt(body, formatting)
+    lines = []
+    for line in text.split("\n"):
+        line = line.rstrip(" ")
+        if "corpuskittable" in line:
+            for marker, rows in rendered.items():
+                if marker in line:
+                    line = line.replace(marker, rows)
+            if not line.strip():
+                continue
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _maybe_test_hook(html: str) -> None:
@@ -544,7 +720,8 @@ class ExtractStage(Stage):
     def __init__(self, include_comments: bool = False, include_tables: bool = True,
                  favor_precision: bool = False, favor_recall: bool = False, fast: bool = False,
                  include_formatting: bool = False, deduplicate: bool = False, with_metadata: bool = True,
-                 date_extensive_search: bool = False,
+                 date_extensive_search: bool = False, table_format: str = "text",
+                 drop_citation_markers: bool = True,
                  min_text_chars: int = 20, max_html_bytes: int | str = 5_000_000, timeout: float = 10.0,
                  isolation: str = "process", max_memory_mb: int | None = 4096, chunk_docs: int = 16,
                  chunk_bytes: int | str = 8_000_000):
@@ -559,7 +736,8 @@ class ExtractStage(Stage):
         self.kwargs = trafilatura_kwargs(
             include_comments=include_comments, include_tables=include_tables, favor_precision=favor_precision,
             favor_recall=favor_recall, fast=fast, include_formatting=include_formatting,
-            deduplicate=deduplicate, with_metadata=with_metadata, date_extensive_search=date_extensive_search)
+            deduplicate=deduplicate, with_metadata=with_metadata, date_extensive_search=date_extensive_search,
+            table_format=table_format, drop_citation_markers=drop_citation_markers)
         self.min_text_chars = min_text_chars
         self.max_html_bytes = _parse_size(max_html_bytes)
         self.timeout = float(timeout)
