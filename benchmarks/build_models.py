@@ -26,6 +26,9 @@ from corpuskit.classifier import (TextClassifier, card_path, file_sha256, load_c
                                   stratified_split, train_classifier)
 from corpuskit.text import CJK_RANGES  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _toxicity_data as TD  # noqa: E402  (benchmarks/: the toxicity models' data and three-way split)
+
 DATA = ROOT.parent / "shared" / "data"
 SEED = 0
 COMMAND = "python benchmarks/build_models.py"
@@ -35,6 +38,9 @@ COMMAND = "python benchmarks/build_models.py"
 HP_TOXICITY_EN = dict(epoch=25, lr=0.3, dim=16, wordNgrams=2, minn=2, maxn=4, bucket=200_000,
                       quantize_cutoff=50_000)
 HP_TOXICITY_ZH = dict(epoch=10, lr=0.3, dim=16, wordNgrams=3, bucket=200_000, quantize_cutoff=50_000)
+# Toxicity: threshold at a 5 % prevalence on the calibrate parts; benign training units per domain and level
+THRESHOLD_POLICY = "max_f1_at_prevalence:0.05"
+BENIGN_TRAIN_UNITS = {"sentence": 3000, "paragraph": 1000, "passage": 1000}
 HP_QUALITY = dict(epoch=10, lr=0.2, dim=16, wordNgrams=2, bucket=200_000, quantize_cutoff=50_000)
 
 _CJK = re.compile(f"[{CJK_RANGES}]")
@@ -72,6 +78,53 @@ _TEMPLATES_ZH = ["你这个{n}", "滚开，你这个{n}", "{n}，闭嘴吧", "�
                  "我的{n}今天来了", "去死吧，{n}", "你真是个{n}", "{n}都应该滚出去", "我们欢迎每一位{n}"]
 
 
+# Forum-style attacks (opener + insulting clause) against civil replies and disagreement (opener + civil clause):
+# the toxic sets have few direct attacks without slurs, and the good sets few civil disagreements.
+_ATTACK_OPEN_EN = ["shut up.", "get lost,", "go away,", "learn to read,", "stop posting,", "grow up,", "give it a rest,",
+                   "seriously,", "wow,", "lol,", "oh look,", "honestly,", ""]
+_ATTACK_ADJ_EN = "stupid pathetic dumb ignorant clueless brainless worthless useless idiotic moronic".split()
+_ATTACK_NOUN_EN = "troll dimwit hack pest numbskull dunce nitwit buffoon simpleton cretin jackass dipshit scum".split()
+_ATTACK_EN = ["you {a} {n}.", "you are so {a}.", "are you really this {a}?", "what a {a} {n}.",
+              "nobody wants your {a} opinion.", "people like you are {a}.", "your comments are {a} garbage.",
+              "only a {n} would post this.", "you people are all {n}s.", "you {n}, your brain must be rotten.",
+              "{a} {n}, every single time.", "crawl back to your hole, {n}.", "you are a {a} excuse for a person."]
+_CIVIL_OPEN_EN = ["thanks.", "with respect,", "to be fair,", "honestly,", "i see your point, but", "sorry,", "hi,",
+                  "for what it's worth,", "just a note:", "fair enough, but", ""]
+_CIVIL_OBJ_EN = ["this edit", "the last change", "the revert", "the new section", "that claim", "the figures",
+                 "the conclusion", "this proposal", "the title", "your argument", "the second source", "the summary"]
+_CIVIL_EN = ["i disagree with {o}.", "i think {o} is wrong.", "i am not sure about {o}.", "could you explain {o}?",
+             "please discuss {o} on the talk page.", "should we undo {o}?", "{o} needs a citation.",
+             "i reverted {o} until we agree.", "is {o} against the rules?", "will {o} get me blocked?",
+             "please stop changing {o} without discussion.", "the admins may warn us about {o}.",
+             "you are wrong about {o}, see the source.", "i strongly object to {o}."]
+_ATTACK_OPEN_ZH = ["闭嘴吧，", "滚吧，", "别在这丢人了，", "呵呵，", "醒醒吧，", "说真的，", "笑死，", ""]
+_ATTACK_NOUN_ZH = ("笨蛋 饭桶 蠢材 废柴 弱智 猪脑子 喷子 键盘侠 二货 憨批 丑八怪 孬种 白痴 傻逼 蠢货 废物 脑残 "
+                   "垃圾 混蛋 人渣 智障 神经病").split()
+_ATTACK_ZH = ["你这个{n}。", "你是{n}吗？", "只有{n}才会信这种话。", "你脑子坏掉了吧，{n}。", "没人想听你这个{n}说话。",
+              "你们都是一群{n}。", "你算什么东西，{n}。", "这种{n}就该封号。", "{n}，先学会说人话再来。",
+              "一看就是个{n}写的。", "楼上的{n}真恶心。"]
+_CIVIL_OPEN_ZH = ["谢谢，", "说实话，", "我理解你的意思，但", "补充一点，", "抱歉，", "请问，", "楼主辛苦了，", ""]
+_CIVIL_OBJ_ZH = ["这个观点", "这组数据", "这次修改", "文章的结论", "第二个来源", "这个标题", "你的说法", "这段总结"]
+_CIVIL_ZH = ["我不同意{o}。", "我觉得{o}有问题。", "{o}可能不太准确。", "能不能解释一下{o}？", "{o}需要注明出处。",
+             "建议在讨论区再商量{o}。", "我对{o}有保留意见。", "{o}是不是违反规定了？", "你对{o}的理解有误，请看原文。"]
+
+
+def forum_augmentation(lang: str, rng: random.Random, n: int = 1500) -> tuple[list[str], list[str]]:
+    pos, neg = [], []
+    for _ in range(n):
+        if lang == "en":
+            t = rng.choice(_ATTACK_EN).format(a=rng.choice(_ATTACK_ADJ_EN + _INSULT_ADJ_EN),
+                                               n=rng.choice(_ATTACK_NOUN_EN + _INSULT_EN))
+            pos.append((rng.choice(_ATTACK_OPEN_EN) + " " + t).strip())
+            c = rng.choice(_CIVIL_EN).format(o=rng.choice(_CIVIL_OBJ_EN))
+            neg.append((rng.choice(_CIVIL_OPEN_EN) + " " + c).strip())
+        else:
+            pos.append(rng.choice(_ATTACK_OPEN_ZH) + rng.choice(_ATTACK_ZH).format(n=rng.choice(_ATTACK_NOUN_ZH)))
+            neg.append(rng.choice(_CIVIL_OPEN_ZH) + rng.choice(_CIVIL_ZH).format(o=rng.choice(_CIVIL_OBJ_ZH)))
+    rng.shuffle(pos)
+    return pos, neg
+
+
 def toxicity_augmentation(lang: str, rng: random.Random, n: int = 1500) -> tuple[list[str], list[str]]:
     pos, neg = [], []
     for _ in range(n):
@@ -86,68 +139,97 @@ def toxicity_augmentation(lang: str, rng: random.Random, n: int = 1500) -> tuple
     return pos, neg
 
 
-def clean_sentences(lang: str, rng: random.Random, n: int) -> list[str]:
-    """Sentences of edited text (encyclopedia, speeches / laws, novels) as extra clean examples."""
-    if lang == "en":
-        docs = [d for d, _ in wikitext_docs(rng)] + [d for d, _ in speech_docs(rng)]
-        sents = [x.strip() for d in docs for x in re.split(r"(?<=[.!?])\s+", d) if 30 <= len(x.strip()) <= 280]
-    else:
-        docs = [d for d, _ in zh_law_docs(rng)] + [d for d, _ in zh_novel_docs(rng, 300)]
-        sents = [x.strip() for d in docs for x in re.split(r"(?<=[。！？])", d) if 8 <= len(x.strip()) <= 120]
-    rng.shuffle(sents)
-    return sents[:n]
+def _benign_training_units(lang: str, rng: random.Random) -> tuple[list[str], dict]:
+    """Sentences, paragraphs and passages (2-8 paragraphs) of the benign domains' TRAIN groups
+    (benchmarks/_toxicity_data.py), at most BENIGN_TRAIN_UNITS of each level per domain."""
+    texts, counts = [], {}
+    for name, docs in TD.benign_docs(lang).items():
+        train_docs = [d for d in docs if d.part == "train"]
+        counts[name] = {"documents": len(train_docs)}
+        for level in BENIGN_TRAIN_UNITS:
+            units = [t for t, _ in TD.units(train_docs, level)]
+            rng.shuffle(units)
+            units = units[:BENIGN_TRAIN_UNITS[level]]
+            counts[name][level + "s"] = len(units)
+            texts += units
+    return texts, counts
+
+
+def _calibration_negatives(lang: str, clean: list[str]) -> tuple[list[str], list[float], dict]:
+    """The calibration negatives and their weights: the toxic set's clean calibrate part and the sentences,
+    paragraphs and documents of every benign domain's CALIBRATE groups; each of these (set, level) groups gets
+    the same total weight, so no domain dominates by its size."""
+    groups = {"toxic set, clean": clean}
+    for name, docs in TD.benign_docs(lang).items():
+        cal = [d for d in docs if d.part == "calibrate"]
+        for level in ("sentence", "paragraph", "document"):
+            units = [t for t, _ in TD.units(cal, level)]
+            if units:
+                groups[f"{name}:{level}"] = units
+    texts, weights = [], []
+    for units in groups.values():
+        texts += units
+        weights += [1.0 / len(units)] * len(units)
+    return texts, weights, {k: len(v) for k, v in groups.items()}
+
+
+def build_toxicity(out: Path, lang: str) -> dict:
+    """Train on the train parts, choose the threshold on the calibrate parts at a 5 % prevalence, report on
+    the evaluate parts (benchmarks/_toxicity_data.py says which text is where)."""
+    rng = random.Random(SEED)
+    split = TD.toxic_split(lang)
+    benign, benign_counts = _benign_training_units(lang, rng)
+    aug_pos, aug_neg = toxicity_augmentation(lang, rng)
+    forum_pos, forum_neg = forum_augmentation(lang, rng)
+    tr_pos = split["train"][0] + aug_pos + forum_pos
+    tr_neg = split["train"][1] + aug_neg + forum_neg + benign
+    cal_pos = split["calibrate"][0]
+    cal_neg, neg_weights, cal_groups = _calibration_negatives(lang, split["calibrate"][1])
+    weights = [1.0] * len(cal_pos) + neg_weights
+    data_name = "Davidson" if lang == "en" else "COLD"
+    files = [source(p, 0, "") for p in TD.toxic_sources(lang)]
+    for f in files:
+        f.pop("documents"), f.pop("label")
+    files[0]["label"] = ("class 0/1 (hate, offensive) = toxic, 2 = clean; stratified seed 0: 70 % train, "
+                         "15 % calibrate, 15 % evaluate" if lang == "en" else "label 1 = toxic, 0 = clean; train")
+    if lang == "zh":
+        files[1]["label"] = "stratified seed 0: half calibrate, half evaluate"
+    model_path = out / f"toxicity-{lang}.ftz"
+    card = train_classifier(
+        tr_pos, tr_neg, model_path, positive_label="toxic", negative_label="clean", lang=lang, task="toxicity",
+        dev=(cal_pos, cal_neg), dev_weights=weights, seed=SEED, quantize=True, threshold_policy=THRESHOLD_POLICY,
+        hyperparameters=HP_TOXICITY_EN if lang == "en" else HP_TOXICITY_ZH,
+        command=COMMAND + f" --only toxicity-{lang}",
+        sources={"files": files,
+                 "split": TD.__doc__.strip(),
+                 "training": {f"{data_name} train part (toxic / clean)": [len(split["train"][0]), len(split["train"][1])],
+                              "templated insults (toxic) / templated kind sentences (clean)": [len(aug_pos), len(aug_neg)],
+                              "templated forum attacks (toxic) / templated civil disagreement (clean)":
+                                  [len(forum_pos), len(forum_neg)],
+                              "benign sentences, paragraphs and passages of the TRAIN groups (clean)": benign_counts},
+                 "calibration (threshold only)": {f"{data_name} calibrate part, toxic": len(cal_pos),
+                                                  "negatives, each group the same total weight": cal_groups}},
+        notes=(f"Three parts: trained on the train parts; the threshold is the max-F1 point on the calibrate parts "
+               f"with the negatives re-weighted to 95 % (positives 5 %: the prevalence of toxic text on the web, "
+               f"not the {data_name} balance), each negative group (the {data_name} clean part, and the sentences "
+               f"paragraphs and documents of each benign domain) with the same weight; 'heldout' in this card is that "
+               f"calibration set (unweighted counts). extra.evaluation is on the evaluate parts, never used for "
+               f"any choice. Run python benchmarks/bench_toxicity.py for the figures and the worst examples."))
+    clf = TextClassifier.load(model_path)
+    evaluation = TD.evaluate(clf, lang)
+    data = json.loads(card_path(model_path).read_text(encoding="utf-8"))
+    data["extra"]["evaluation"] = evaluation
+    card_path(model_path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return {"threshold": card.threshold, "calibration": card.heldout["at_threshold"],
+            "evaluation": {k: v for k, v in evaluation.items() if k != "worst"}}
 
 
 def build_toxicity_en(out: Path) -> dict:
-    path = DATA / "toxic-davidson-hate-offensive" / "train.csv"
-    pos, neg = load_csv(path, "tweet", "class", ["0", "1"], ["2"])
-    labels = [1] * len(pos) + [0] * len(neg)
-    texts = pos + neg
-    train, dev = stratified_split(labels, 0.1, SEED)  # the held-out 10 %: never trained on
-    rng = random.Random(SEED)
-    aug_pos, aug_neg = toxicity_augmentation("en", rng)
-    extra_clean = clean_sentences("en", rng, 2000)
-    tr_pos = [texts[i] for i in train if labels[i]] + aug_pos
-    tr_neg = [texts[i] for i in train if not labels[i]] + aug_neg + extra_clean
-    card = train_classifier(
-        tr_pos, tr_neg, out / "toxicity-en.ftz", positive_label="toxic", negative_label="clean", lang="en",
-        task="toxicity", dev=([texts[i] for i in dev if labels[i]], [texts[i] for i in dev if not labels[i]]),
-        seed=SEED, quantize=True, threshold_policy="max_f1",
-        hyperparameters=HP_TOXICITY_EN, command=COMMAND + " --only toxicity-en",
-        sources={"files": [source(path, len(pos) + len(neg), "class 0/1 (hate, offensive) = toxic; 2 = clean; "
-                                                             "a stratified 10% (seed 0) held out")],
-                 "augmentation (training only)": {
-                     "templated insults (toxic) / templated kind sentences (clean)": [len(aug_pos), len(aug_neg)],
-                     "clean sentences from quality-pos-wikitext2 and quality-pos-us-speeches-nltk": len(extra_clean)}},
-        notes="Davidson et al. 2017 tweets. 10% of train.csv (stratified, seed 0) is held out and never trained "
-              "on; the upstream 20% test part is not available here. Training adds self-written templated "
-              "insults and clean sentences (see sources) because the tweets cover slurs far more than plain "
-              "insults; the held-out figures are on tweets only. On long web documents score paragraphs or "
-              "lines rather than whole pages.")
-    return card.heldout
+    return build_toxicity(out, "en")
 
 
 def build_toxicity_zh(out: Path) -> dict:
-    train, dev = DATA / "toxic-cold-zh" / "train.csv", DATA / "toxic-cold-zh" / "dev.csv"
-    pos, neg = load_csv(train, "TEXT", "label", ["1"], ["0"])
-    dpos, dneg = load_csv(dev, "TEXT", "label", ["1"], ["0"])
-    rng = random.Random(SEED)
-    aug_pos, aug_neg = toxicity_augmentation("zh", rng)
-    extra_clean = clean_sentences("zh", rng, 2000)
-    card = train_classifier(
-        pos + aug_pos, neg + aug_neg + extra_clean, out / "toxicity-zh.ftz", positive_label="toxic",
-        negative_label="clean", lang="zh", task="toxicity", dev=(dpos, dneg), seed=SEED, quantize=True,
-        threshold_policy="max_f1", hyperparameters=HP_TOXICITY_ZH, command=COMMAND + " --only toxicity-zh",
-        sources={"files": [source(train, len(pos) + len(neg), "train: label 1 = toxic (offensive), 0 = clean"),
-                           source(dev, len(dpos) + len(dneg), "held out: evaluation and threshold only")],
-                 "augmentation (training only)": {
-                     "templated insults (toxic) / templated kind sentences (clean)": [len(aug_pos), len(aug_neg)],
-                     "clean sentences from quality-pos-zh-laws and zh-classics-novels": len(extra_clean)}},
-        notes="COLD (Deng et al. 2022): comments on race, region and gender. Trained on train.csv plus "
-              "self-written templated insults and clean sentences (COLD has few plain insults such as 白痴); "
-              "threshold and figures on dev.csv only (the threshold is chosen on the same set, so F1 at it is "
-              "slightly optimistic; see at_0.5). Offensive language outside COLD's topics is less covered.")
-    return card.heldout
+    return build_toxicity(out, "zh")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +301,8 @@ def speech_docs(rng) -> list[tuple[str, str]]:
 def zh_law_docs(rng) -> list[tuple[str, str]]:
     out = []
     for path in sorted((DATA / "quality-pos-zh-laws").glob("*.md")):
+        if path.name == "SOURCE.md":  # the data set's description, not a law
+            continue
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"<!--.*?-->", "", text)
         text = re.sub(r"^#+\s*", "", text, flags=re.M)
@@ -337,6 +421,117 @@ def grouped_split(groups: list[str], labels: list[int], dev_fraction: float, see
     return train, dev
 
 
+def evenly(items: list, n: int) -> list:
+    """``n`` items spaced evenly through ``items`` (every source of a concatenated list, in proportion)."""
+    step = len(items) / max(n, 1)
+    return [items[int(i * step)] for i in range(min(n, len(items)))]
+
+
+def zh_poetry_eval_docs() -> dict[str, list[str]]:
+    """Evaluation-only Chinese text (never trained on, not used to choose anything): the poems of 诗经 and
+    唐詩三百首 of >= 150 characters (title + lines) and the chapters of 论语 (zh-chinese-poetry-subset; its 宋词
+    and 古文觀止 are training positives, zh_poetry_train_docs)."""
+    base = DATA / "zh-chinese-poetry-subset"
+
+    def load(*parts):
+        return json.loads((base.joinpath(*parts)).read_text(encoding="utf-8"))
+
+    def doc(title, lines):
+        return "\n".join(x.strip() for x in [title or "", *lines] if x and x.strip())
+
+    out = {"shijing": [doc(p.get("title"), p.get("content", [])) for p in load("shijing", "shijing.json")]}
+    out["tangshisanbaishou"] = [doc(p.get("chapter"), p.get("paragraphs", []))
+                                for g in load("mengxue", "tangshisanbaishou.json")["content"] for p in g["content"]]
+    out["lunyu"] = [doc(c.get("chapter"), c.get("paragraphs", [])) for c in load("lunyu", "lunyu.json")]
+    return {k: [t for t in v if len(t) >= 150] for k, v in out.items()}
+
+
+def zh_poetry_train_docs(rng) -> list[tuple[str, str]]:
+    """Classical verse and prose as positives: 宋词 (the three files, a poem that is in two of them once; poems
+    joined into 200-2,000-character documents) and 古文觀止 (one piece per document, >= 150 characters). The
+    other collections (诗经, 唐詩三百首, 论语) are never trained on (zh_poetry_eval_docs)."""
+    base = DATA / "zh-chinese-poetry-subset"
+    out, seen, poems = [], set(), []
+    for f in ("songci-300.json", "ci.song.0.json", "ci.song.1000.json"):
+        for p in json.loads((base / "songci" / f).read_text(encoding="utf-8")):
+            key = "".join(p.get("paragraphs", []))
+            if key and key not in seen:
+                seen.add(key)
+                poems.append("\n".join([p.get("rhythmic", ""), *p.get("paragraphs", [])]))
+    for i, d in enumerate(chunk("\n".join(poems), rng, 200, 2000)):
+        out.append((d, f"songci:{i // 10}"))
+    gw = json.loads((base / "mengxue" / "guwenguanzhi.json").read_text(encoding="utf-8"))
+    pieces = ["\n".join([p.get("chapter", ""), *p.get("paragraphs", [])]) for g in gw["content"] for p in g["content"]]
+    out += [(t, f"guwenguanzhi:{i // 10}") for i, t in enumerate(pieces) if len(t) >= 150]
+    return out
+
+
+# quality-zh's threshold: every work of the positives, scored by a model trained without it, keeps at least
+# this share of its documents (see quality_zh_threshold)
+QUALITY_ZH_KEEP = 0.99
+_REAL_WEB_SETS = ("html-trafilatura-eval:with", "html-trafilatura-eval:without", "warc-samples:cc-2020-34")
+
+
+def _work(group: str) -> str:
+    """The work a positive document comes from: 'civil-code:3' -> 'civil-code'."""
+    return group.split(":", 1)[0]
+
+
+def quality_zh_threshold(texts, labels, origins, names, train, dev_neg) -> tuple[float, dict]:
+    """quality-zh's threshold, chosen on real text no model has seen (not on the held-out split, whose
+    negatives are mostly generated and easy, so that its max-F1 point sits inside the positives' range).
+
+    Leave one work out: for each work of the positives (a law, a novel, 宋词, 古文觀止), a model is trained (same
+    training part and hyperparameters) without that work and without the shuffled negatives made from it, and
+    scores the work's documents; the work's threshold is the highest one that keeps QUALITY_ZH_KEEP of them
+    (choose_threshold "recall:"), and the model's threshold is the lowest of these. A last model trained without any real web page (trafilatura segments, Common
+    Crawl pages) gives their catch rate at that threshold as unseen pages; the threshold does not use them.
+    """
+    import tempfile
+
+    import numpy as np
+
+    from corpuskit.classifier import choose_threshold
+
+    works = sorted({origins[i] for i in range(len(texts)) if labels[i] and origins[i]})
+    figures: dict = {"policy": f"leave_one_work_out_recall:{QUALITY_ZH_KEEP}", "works": {}}
+
+    def fold(tmp, name, exclude, scored):
+        idx = [i for i in train if not exclude(i)]
+        held = [i for i in range(len(texts)) if scored(i)]
+        pos = [texts[i] for i in idx if labels[i]]
+        neg = [texts[i] for i in idx if not labels[i]]
+        train_classifier(pos, neg, Path(tmp) / f"{name}.ftz", positive_label="high", negative_label="low",
+                         dev=([texts[i] for i in held if labels[i]] or pos[:1], dev_neg), seed=SEED,
+                         quantize=True, hyperparameters=HP_QUALITY, command=COMMAND)
+        clf = TextClassifier.load(Path(tmp) / f"{name}.ftz")
+        return held, clf.predict_proba([texts[i] for i in held])
+
+    with tempfile.TemporaryDirectory(prefix="corpuskit-quality-zh-") as tmp:
+        per_work, thresholds = {}, {}
+        for w in works:
+            held, s = fold(tmp, f"without-{w}", lambda i, w=w: origins[i] == w,
+                           lambda i, w=w: origins[i] == w and labels[i] == 1)
+            t, _ = choose_threshold(np.ones(len(s), bool), s, f"recall:{QUALITY_ZH_KEEP}")
+            per_work[w], thresholds[w] = s, float(t)
+            figures["works"][w] = {"documents": len(s), "threshold": round(float(t), 4),
+                                   "min_score": round(float(s.min()), 4), "median_score": round(float(np.median(s)), 4)}
+        threshold = min(thresholds.values())
+        for w, s in per_work.items():
+            figures["works"][w]["kept_at_threshold"] = round(float((s >= threshold).mean()), 4)
+        held, s = fold(tmp, "without-real-web", *[lambda i: names[i] in _REAL_WEB_SETS] * 2)
+        web = {}
+        for name in _REAL_WEB_SETS:
+            sc = np.array([x for i, x in zip(held, s) if names[i] == name])
+            if len(sc):
+                web[name] = {"documents": len(sc), "label": "high" if "with" == name.rsplit(":", 1)[-1] else "low",
+                             "kept_at_threshold": round(float((sc >= threshold).mean()), 4),
+                             "scores": [round(float(x), 3) for x in sc]}
+        figures["unseen_real_web"] = web
+    figures["threshold"] = round(float(threshold), 6)
+    return float(threshold), figures
+
+
 def build_quality(out: Path, lang: str, lid) -> dict:
     rng = random.Random(SEED)
     seg = trafilatura_segment_docs(lid)
@@ -350,7 +545,10 @@ def build_quality(out: Path, lang: str, lid) -> dict:
     else:
         sets["quality-pos-zh-laws"] = (1, zh_law_docs(rng))
         sets["zh-classics-novels"] = (1, zh_novel_docs(rng, per_book=300))
+        sets["zh-chinese-poetry-subset:train"] = (1, zh_poetry_train_docs(rng))
         pos_texts = [t for name in list(sets) for t, _ in sets[name][1]]
+    pos_sets = list(sets)  # the edited long-form text: its groups are "<work>:<n>"
+    pos_groups = [g for name in pos_sets for _, g in sets[name][1]]
     sets["html-trafilatura-eval:with"] = (1, seg[f"with:{lang}"])
     sets["html-trafilatura-eval:without"] = (0, seg[f"without:{lang}"])
     sets["warc-samples:cc-2020-34"] = (0, warc[lang])
@@ -360,17 +558,27 @@ def build_quality(out: Path, lang: str, lid) -> dict:
                                                    [("\n".join(lines[i:i + 4]), f"cs336:{i}") for i in range(1, 10, 3)])
     n_pos = sum(len(v) for lab, v in sets.values() if lab == 1)
     n_synth = max(n_pos // 4 - 100, 50)  # per kind: synthetic negatives roughly balance the positives
-    synth = (synthetic_en if lang == "en" else synthetic_zh)(rng, n_synth, pos_texts)
+    # zh: the shuffled-character negatives are drawn evenly from every work (taken in order, all of them came
+    # from the laws: law vocabulary was half negative, and Civil Code chapters scored 0.3-0.77). en keeps the
+    # order (mostly wikitext) so that quality-en rebuilds unchanged.
+    shuffle_pick = list(range(len(pos_texts))) if lang == "en" else evenly(list(range(len(pos_texts))), n_synth)
+    synth = (synthetic_en if lang == "en" else synthetic_zh)(rng, n_synth, [pos_texts[i] for i in shuffle_pick])
     for name, texts in synth.items():
         sets[name] = (0, [(t, f"{name}:{i // 5}") for i, t in enumerate(texts)])
 
-    names, texts, labels, groups = [], [], [], []
+    names, texts, labels, groups, origins = [], [], [], [], []  # origin: the work a document is (made) from
     for name, (lab, docs) in sets.items():
-        for t, g in docs:
+        for k, (t, g) in enumerate(docs):
             names.append(name)
             texts.append(t)
             labels.append(lab)
             groups.append(f"{name}|{g}")
+            if name in pos_sets:
+                origins.append(_work(g))
+            elif name.startswith("synthetic:shuffled"):  # made from this positive (synthetic_* take them in turn)
+                origins.append(_work(pos_groups[shuffle_pick[k % len(shuffle_pick)]]))
+            else:
+                origins.append("")
     train, dev = grouped_split(groups, labels, 0.15, SEED)
     tr_pos = [texts[i] for i in train if labels[i]]
     tr_neg = [texts[i] for i in train if not labels[i]]
@@ -381,11 +589,15 @@ def build_quality(out: Path, lang: str, lid) -> dict:
         files.append({"set": name, "label": "high" if lab else "low", "documents": len(docs),
                       "dev_documents": sum(1 for i in dev if names[i] == name)})
     model_path = out / f"quality-{lang}.ftz"
+    policy, selection = "max_f1", None
+    if lang == "zh":
+        policy, selection = quality_zh_threshold(texts, labels, origins, names, train, dv_neg)
     card = train_classifier(
         tr_pos, tr_neg, model_path, positive_label="high", negative_label="low", lang=lang, task="quality",
-        dev=(dv_pos, dv_neg), seed=SEED, quantize=True, threshold_policy="max_f1", hyperparameters=HP_QUALITY,
+        dev=(dv_pos, dv_neg), seed=SEED, quantize=True, threshold_policy=policy, hyperparameters=HP_QUALITY,
         command=COMMAND + f" --only quality-{lang}", sources={"sets": files},
-        notes="Positives: edited long-form text (encyclopedia, books, speeches / laws, classical novels) cut into "
+        notes="Positives: edited long-form text (encyclopedia, books, speeches / laws, classical novels, 宋词, 古文觀止) "
+              "cut into "
               "web-length documents, plus the main-text segments of real web pages. Negatives: boilerplate "
               "segments of the same pages, Common Crawl spam pages, and self-generated spam, navigation, "
               "shuffled and repeated text. Held out: 15% of the groups (a group = one article / page / run of "
@@ -402,8 +614,25 @@ def build_quality(out: Path, lang: str, lid) -> dict:
                       "documents": len(idx), "heldout_documents": len(idx_dev)}
     data = json.loads(card_path(model_path).read_text(encoding="utf-8"))
     data["extra"]["keep_rates"] = keep
+    if selection is not None:
+        data["threshold_policy"] = selection["policy"]
+        data["threshold_method"] = (
+            f"leave one work out: each law / novel of the positives scored by a model trained without it; per work "
+            f"the highest threshold keeping {QUALITY_ZH_KEEP:.0%} of its documents; the lowest of these "
+            f"(extra.threshold_selection). The held-out split's max-F1 point is not used: its negatives are mostly "
+            f"generated and easy")
+        data["extra"]["threshold_selection"] = selection
+        # evaluation only: collections never trained on, nothing chosen on them
+        unseen = {}
+        for name, docs in zh_poetry_eval_docs().items():
+            s = clf.predict_proba(docs)
+            unseen[f"zh-chinese-poetry-subset:{name}"] = {
+                "documents": len(docs), "kept_at_threshold": round(float((s >= clf.threshold).mean()), 4),
+                "min_score": round(float(s.min()), 4)}
+        data["extra"]["unseen_eval"] = unseen
     card_path(model_path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return {**card.heldout, "keep_rates": keep}
+    return {**card.heldout, "keep_rates": keep, **({"threshold_selection": selection, "unseen_eval": unseen}
+                                                    if selection is not None else {})}
 
 
 def main(argv=None):
