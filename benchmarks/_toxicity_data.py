@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _texts import detok_wikitext, gutenberg_chapters, paragraphs as book_paragraphs, read_speech  # benchmarks/ is on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 SEED = 0
@@ -189,12 +191,7 @@ def zh_classical_prose() -> list[Doc]:
 
 # --------------------------------------------------------------------------------------- benign domains, en
 def _detok_wikitext(s: str) -> str:
-    s = s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
-    s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
-    s = re.sub(r"([(\[{$]) ", r"\1", s)
-    s = re.sub(r" (['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", s)
-    s = re.sub(r'" ([^"]*?) "', r'"\1"', s)
-    return re.sub(r" +", " ", s).strip()
+    return re.sub(r" +", " ", detok_wikitext(s)).strip()
 
 
 def wikitext() -> list[Doc]:
@@ -214,43 +211,18 @@ def wikitext() -> list[Doc]:
 
 
 def gutenberg() -> list[Doc]:
-    heads = {"pg1342-pride-and-prejudice.txt": re.compile(r"^Chapter \d+\s*$"),
-             "pg1661-adventures-of-sherlock-holmes.txt": re.compile(r"^(ADVENTURE [IVX]+\.|[IVX]+\. THE ADVENTURE)")}
+    chapters = gutenberg_chapters(DATA / "quality-pos-gutenberg")
     docs = []
-    for name, head in heads.items():
-        text = (DATA / "quality-pos-gutenberg" / name).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        text = text[text.index("\n", text.index("*** START OF")): text.index("*** END OF")]
-        chapters, cur = [], None
-        for line in text.split("\n"):
-            if head.match(line.strip()):
-                if cur:
-                    chapters.append(cur)
-                cur = [line.strip(), ""]
-            elif cur is not None:
-                cur.append(line)
-        if cur:
-            chapters.append(cur)
-        for i, ch in enumerate(chapters):
-            paras, buf = [], []
-            for line in ch + [""]:
-                if line.strip():
-                    buf.append(line.strip())
-                elif buf:
-                    paras.append(" ".join(buf))
-                    buf = []
-            docs.append(Doc("gutenberg", "en", f"{name}:{i}", f"{name}#ch{i + 1}", "\n".join(paras)))
+    for k, (name, lines) in enumerate(chapters):
+        i = sum(1 for n, _ in chapters[:k] if n == name)
+        docs.append(Doc("gutenberg", "en", f"{name}:{i}", f"{name}#ch{i + 1}", "\n".join(book_paragraphs(lines))))
     return docs
 
 
 def speeches() -> list[Doc]:
     docs = []
     for path in sorted((DATA / "quality-pos-us-speeches-nltk").glob("*/*.txt")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        text = "\n".join(p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip())
+        text = "\n".join(p.strip() for p in read_speech(path).replace("\r\n", "\n").split("\n") if p.strip())
         docs.append(Doc("speeches", "en", f"{path.parent.name}/{path.stem}", f"{path.parent.name}/{path.name}", text))
     return docs
 

@@ -43,6 +43,8 @@ from corpuskit.stages.heuristics import C4Filter, FineWebFilter, GopherQualityFi
 from corpuskit.stats import StageStats
 from corpuskit.text import cjk_share
 
+from _texts import detok_wikitext, read_speech  # benchmarks/ is on sys.path when this runs as a script or is imported by one
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 
@@ -66,16 +68,6 @@ def chunk(paragraphs: list[str], target: int = CHUNK_CHARS, sep: str = "\n\n") -
         else:
             docs.append(cur)
     return [sep.join(d) for d in docs]
-
-
-def detok_wikitext(s: str) -> str:
-    """WikiText's tokenised text back to ordinary prose (`` @-@ `` -> ``-``, no space before punctuation, ...)."""
-    s = s.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
-    s = re.sub(r" ([.,;:!?%)\]}])", r"\1", s)
-    s = re.sub(r"([(\[{$]) ", r"\1", s)
-    s = re.sub(r" (['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", s)
-    s = re.sub(r'" ([^"]*?) "', r'"\1"', s)
-    return s.strip()
 
 
 def en_wikitext() -> list[str]:
@@ -107,14 +99,7 @@ def en_gutenberg() -> list[str]:
 
 
 def en_speeches() -> list[str]:
-    docs = []
-    for f in sorted((SHARED / "quality-pos-us-speeches-nltk").glob("*/*.txt")):
-        b = f.read_bytes()
-        try:
-            docs.append(b.decode("utf-8"))
-        except UnicodeDecodeError:
-            docs.append(b.decode("latin-1"))
-    return docs
+    return [read_speech(f) for f in sorted((SHARED / "quality-pos-us-speeches-nltk").glob("*/*.txt"))]
 
 
 def zh_laws() -> list[str]:

@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 from corpuskit.clean import clean_pipeline, default_stages  # noqa: E402
 from corpuskit.config import load_yaml, parse_config  # noqa: E402
 from corpuskit.runner import Runner  # noqa: E402
-from bench_heuristics import detok_wikitext as heuristics_detok_wikitext  # noqa: E402 (benchmarks/ is on sys.path)
+from _texts import detok_wikitext as _detok_tokens, gutenberg_chapters, paragraphs, read_speech  # noqa: E402
 
 DROPPED_WEB_STAGES = {"exact_dedup", "minhash_dedup", "line_dedup", "tokenize"}
 #: rules about a document's length, reported apart (the issue: they may reject short poems)
@@ -187,8 +187,8 @@ def zh_guwen() -> list[dict]:
 
 # ------------------------------------------------------------------------------------ good sets, en
 def detok_wikitext(s: str) -> str:
-    """bench_heuristics' detokeniser, runs of spaces folded."""
-    return re.sub(r" +", " ", heuristics_detok_wikitext(s))
+    """The shared WikiText detokeniser, runs of spaces folded."""
+    return re.sub(r" +", " ", _detok_tokens(s))
 
 
 def wikitext() -> list[dict]:
@@ -221,44 +221,16 @@ def wikitext_raw() -> list[dict]:
     return docs
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    """Hard-wrapped lines joined into paragraphs (blank lines separate paragraphs)."""
-    paras, cur = [], []
-    for line in lines:
-        if line.strip():
-            cur.append(line.strip())
-        elif cur:
-            paras.append(" ".join(cur))
-            cur = []
-    if cur:
-        paras.append(" ".join(cur))
-    return paras
-
-
 def gutenberg() -> list[dict]:
     base = _need(SHARED / "quality-pos-gutenberg")
-    heads = {"pg1342-pride-and-prejudice.txt": re.compile(r"^Chapter \d+\s*$"),
-             "pg1661-adventures-of-sherlock-holmes.txt": re.compile(r"^(ADVENTURE [IVX]+\.|[IVX]+\. THE ADVENTURE)")}
+    chapters = gutenberg_chapters(base)
     docs = []
-    for name, head in heads.items():
-        text = (base / name).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        start = text.index("\n", text.index("*** START OF"))
-        end = text.index("*** END OF")
-        chapters, cur = [], None
-        for line in text[start:end].split("\n"):
-            if head.match(line.strip()):
-                if cur:
-                    chapters.append(cur)
-                cur = [line.strip(), ""]
-            elif cur is not None:
-                cur.append(line)
-        if cur:
-            chapters.append(cur)
-        for i, ch in enumerate(chapters):
-            paras = _paragraphs(ch)
-            if i == len(chapters) - 1:  # the end of the book: drop a trailing "End of ..." line
-                paras = [p for p in paras if not p.lower().startswith("end of the project gutenberg")]
-            docs.append({"id": f"{name}#ch{i + 1}", "text": "\n\n".join(paras)})
+    for k, (name, lines) in enumerate(chapters):
+        i = sum(1 for n, _ in chapters[:k] if n == name)
+        paras = paragraphs(lines)
+        if k + 1 == len(chapters) or chapters[k + 1][0] != name:  # the end of a book: drop "End of ..."
+            paras = [p for p in paras if not p.lower().startswith("end of the project gutenberg")]
+        docs.append({"id": f"{name}#ch{i + 1}", "text": "\n\n".join(paras)})
     return docs
 
 
@@ -267,12 +239,7 @@ def speeches() -> list[dict]:
     docs = []
     for sub in ("inaugural", "state_union"):
         for f in sorted((base / sub).glob("*.txt")):
-            raw = f.read_bytes()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-            text = text.replace("\r\n", "\n").strip()
+            text = read_speech(f).replace("\r\n", "\n").strip()
             if text:
                 docs.append({"id": f"{sub}/{f.name}", "text": text})
     return docs

@@ -28,6 +28,7 @@ from corpuskit.text import CJK_RANGES  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _toxicity_data as TD  # noqa: E402  (benchmarks/: the toxicity models' data and three-way split)
+from _texts import read_speech  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 0
@@ -288,12 +289,7 @@ def gutenberg_docs(rng) -> list[tuple[str, str]]:
 def speech_docs(rng) -> list[tuple[str, str]]:
     out = []
     for path in sorted((DATA / "quality-pos-us-speeches-nltk").glob("*/*.txt")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        for d in chunk(text, rng, 800, 5000):
+        for d in chunk(read_speech(path), rng, 800, 5000):
             out.append((d, f"speech:{path.stem}"))
     return out
 

@@ -76,10 +76,20 @@ def token_counts(text: str) -> tuple[int, int]:
     """(tokens, tokens with an alphabetic character). Tokens are whitespace-separated strings, except
     that every CJK character is a token of its own and also separates tokens (so in ``"共12人。"`` the
     tokens are 共, 12, 人 and 。). This is the "word" of Gopher's symbol and alphabetic-word ratios."""
+    return _token_counts(text, punctuation_tokens=True)
+
+
+def _token_counts(text: str, punctuation_tokens: bool) -> tuple[int, int]:
+    """(tokens, tokens with a letter) as :func:`token_counts` defines them; without ``punctuation_tokens``,
+    tokens made only of punctuation are not counted (:func:`alpha_word_counts`)."""
     if text.isascii():
-        toks = text.encode("ascii").translate(_ASCII_CLASS).split()
+        if punctuation_tokens:
+            toks = text.encode("ascii").translate(_ASCII_CLASS).split()
+        else:  # dropping the punctuation class makes punctuation-only tokens vanish and leaves the others whole
+            toks = text.encode("ascii").translate(_ASCII_ALPHA_CLASS).translate(None, b"p").split()
         return len(toks), len(toks) - sum(map(bytes.isdigit, toks))
-    c = _classes(text)
+    cps = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32), _CLASS_LAST)
+    c = _CLASS[cps]
     if not len(c):
         return 0, 0
     in_run = (c != 1) & (c != 2)
@@ -91,6 +101,8 @@ def token_counts(text: str) -> tuple[int, int]:
         return n_cjk, n_cjk
     run_id = np.cumsum(starts) - 1
     letters = np.bincount(run_id[c == 3], minlength=n_runs)
+    if not punctuation_tokens:
+        n_runs = int(np.count_nonzero(np.bincount(run_id[in_run & ~_PUNCT[cps]], minlength=n_runs)))
     return n_cjk + n_runs, n_cjk + int(np.count_nonzero(letters))
 
 
@@ -130,27 +142,8 @@ def alpha_word_counts(text: str) -> tuple[int, int]:
     ``"@-@"``, dashes and ellipses standing alone are thus not counted against a document; numbers and
     symbols (``2024``, ``$``, ``★``, ``|``) still are. Citation markers and Markdown table syntax are
     removed first (:func:`strip_extraction_markup`)."""
-    text = strip_extraction_markup(text)
-    if text.isascii():
-        # dropping the punctuation class makes punctuation-only tokens vanish and leaves the others whole
-        toks = text.encode("ascii").translate(_ASCII_ALPHA_CLASS).translate(None, b"p").split()
-        return len(toks), len(toks) - sum(map(bytes.isdigit, toks))
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    if not len(cps):
-        return 0, 0
-    cps = np.minimum(cps, _CLASS_LAST)
-    c = _CLASS[cps]
-    in_run = (c != 1) & (c != 2)
-    starts = in_run.copy()
-    starts[1:] &= ~in_run[:-1]
-    n_runs = int(starts.sum())
-    n_cjk = int(np.count_nonzero(c == 2))
-    if not n_runs:
-        return n_cjk, n_cjk
-    run_id = np.cumsum(starts) - 1
-    not_punct = np.bincount(run_id[in_run & ~_PUNCT[cps]], minlength=n_runs)
-    letters = np.bincount(run_id[c == 3], minlength=n_runs)
-    return n_cjk + int(np.count_nonzero(not_punct)), n_cjk + int(np.count_nonzero(letters))
+    return _token_counts(strip_extraction_markup(text), punctuation_tokens=False)
+
 
 #: ISO 639-1 codes (and lid.176's Chinese varieties) of the languages written without spaces
 #: between words, for which the filters count characters as words.
