@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .config import PipelineConfig, StageSpec
 from .errors import CorpuskitError, InputError, OutputError, TaskError
-from .executor import Executor, WorkerDied, make_executor, report_progress
+from .executors import Executor, WorkerDied, make_executor, report_progress
 from .fileio import write_text_atomic
 from .fingerprint import combine, input_digest, stage_files_digest
 from .lock import DirectoryLock
@@ -46,7 +46,8 @@ from .inputs import expand_inputs, group_shards, is_glob, plan_tasks
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
-from .stage import GlobalContext, GlobalStage, Stage, apply_stage, stage_registry
+from .registry import stage_registry
+from .stage import GlobalContext, GlobalStage, Stage, apply_stage
 from .stats import StageStats, check_conservation, format_table, merge_stage_lists
 from .writers import ShardWriter
 

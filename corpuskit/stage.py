@@ -34,14 +34,9 @@ import pyarrow.compute as pc
 from .schema import text_bytes, with_columns
 from .stats import StageStats
 
+#: Stages by name, filled by :func:`register` as stage modules are imported (the built-in ones by
+#: :func:`corpuskit.registry.stage_registry`, which sits above the stages).
 STAGES: dict[str, type["Stage"]] = {}
-
-
-def stage_registry() -> dict[str, type["Stage"]]:
-    """All registered stages, importing the built-in ones first (worker processes start empty)."""
-    import corpuskit.stages  # noqa: F401
-
-    return STAGES
 
 
 def register(cls: type["Stage"]) -> type["Stage"]:

@@ -114,12 +114,12 @@ class TrainConfig:
         settings are left to :meth:`from_dict`."""
         import typing
 
-        from ..config import _type_name, check_type
+        from ..values import check_type, type_name
 
         hints = typing.get_type_hints(cls)
         for key, value in data.items():
             if key in hints and not check_type(value, hints[key]):
-                return key, _type_name(hints[key])
+                return key, type_name(hints[key])
         return None
 
     @classmethod

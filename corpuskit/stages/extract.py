@@ -58,6 +58,7 @@ import pyarrow.compute as pc
 
 from ..schema import TEXT_HTML, TEXT_PLAIN, with_columns
 from ..stage import Stage, StageResult, register
+from ..values import parse_size
 
 REASON_NO_TEXT = "extract:no-text"
 REASON_TOO_LARGE = "extract:too-large"
@@ -699,12 +700,6 @@ class _InlineBackend:
 # The stage
 
 
-def _parse_size(value: int | str) -> int:
-    from ..config import parse_size
-
-    return parse_size(value)
-
-
 @register
 class ExtractStage(Stage):
     """Main text of HTML pages with trafilatura; ``text/plain`` rows pass through.
@@ -739,12 +734,12 @@ class ExtractStage(Stage):
             deduplicate=deduplicate, with_metadata=with_metadata, date_extensive_search=date_extensive_search,
             table_format=table_format, drop_citation_markers=drop_citation_markers)
         self.min_text_chars = min_text_chars
-        self.max_html_bytes = _parse_size(max_html_bytes)
+        self.max_html_bytes = parse_size(max_html_bytes)
         self.timeout = float(timeout)
         self.isolation = isolation
         self.max_memory_mb = max_memory_mb
         self.chunk_docs = max(1, chunk_docs)
-        self.chunk_bytes = _parse_size(chunk_bytes)
+        self.chunk_bytes = parse_size(chunk_bytes)
         self._backend = None
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 import uuid
 
-from .errors import CorpuskitError
-from .executor import Executor, yield_as_done
+from ..errors import CorpuskitError
+from .base import Executor, yield_as_done
 
 
 class DaskExecutor(Executor):

@@ -1,10 +1,4 @@
-"""Executors run independent tasks: per-shard work and the phases of global stages.
-
-The interface is one method, :meth:`Executor.map_unordered`, so that a distributed engine
-(Dask, Ray, a Slurm array) can be added by implementing it. Workers report progress through
-shared counters; an executor that cannot share memory may pass ``None`` and the runner falls
-back to per-task progress.
-"""
+"""A process pool on this machine (``executor: {type: local}``, the default)."""
 
 from __future__ import annotations
 
@@ -15,47 +9,13 @@ import multiprocessing as mp
 import os
 import signal
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable
 
-# Set in each worker: (docs, bytes) shared counters for live progress, or None.
-COUNTERS: tuple[Any, Any] | None = None
+from .base import Executor, WorkerDied, describe_exit, set_counters, yield_as_done
+
 # Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
 # say which task a worker was running when it died.
 _RUNNING: tuple[Any, int] | None = None
-
-
-class WorkerDied(Exception):
-    """A worker process died while running task ``index`` (None: unknown), e.g. killed by the out-of-memory
-    killer. The runner turns it into an error naming the shard."""
-
-    def __init__(self, index: int | None, how: str):
-        self.index, self.how = index, how
-        super().__init__(f"a worker process died ({how}) while running task {index}")
-
-
-def _describe_exit(exitcode: int | None) -> str:
-    if exitcode is None:
-        return "it stopped answering"
-    if exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        if -exitcode == signal.SIGKILL:
-            return f"killed by {name}, usually the system's out-of-memory killer"
-        return f"killed by {name}"
-    return f"exit status {exitcode}"
-
-
-def report_progress(docs: int = 0, nbytes: int = 0) -> None:
-    """Called by workers after each batch."""
-    if COUNTERS is None:
-        return
-    d, b = COUNTERS
-    with d.get_lock():
-        d.value += docs
-    with b.get_lock():
-        b.value += nbytes
 
 
 def _die_with_parent() -> None:
@@ -68,8 +28,8 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(counters, running=None) -> None:
-    global COUNTERS, _RUNNING
-    COUNTERS = counters
+    global _RUNNING
+    set_counters(counters)
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if running is not None:
@@ -91,44 +51,6 @@ def _tracked(fn: Callable, index: int, item: Any) -> Any:
     finally:
         if _RUNNING is not None:
             running[2 * slot + 1] = 0
-
-
-def yield_as_done(futures: dict, wait_some: Callable[[set], set], poll: Callable[[], None] | None):
-    """``(index, result)`` of each future in ``futures`` (future -> index) as they finish. ``wait_some(pending)``
-    waits a short while and returns the futures done; ``poll`` runs after each wait. A task's exception is raised
-    here, and the futures not yet done are cancelled."""
-    pending = set(futures)
-    try:
-        while pending:
-            done = wait_some(pending)
-            for fut in sorted(done, key=futures.get):
-                yield futures[fut], fut.result()
-            pending -= done
-            if poll:
-                poll()
-    except BaseException:
-        for fut in pending:
-            fut.cancel()
-        raise
-
-
-class Executor:
-    workers: int = 1
-
-    def counters(self):
-        """Shared (docs, bytes) counters visible to the workers, or None."""
-        return None
-
-    def map_unordered(self, fn: Callable, items: Iterable, *, poll: Callable[[], None] | None = None
-                      ) -> Iterator[tuple[int, Any]]:
-        """Run ``fn(item)`` for each item; yield ``(index, result)`` as tasks finish.
-
-        ``poll`` is called regularly while waiting (the progress display uses it).
-        """
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
 
 
 class LocalExecutor(Executor):
@@ -164,22 +86,21 @@ class LocalExecutor(Executor):
         for k in range(len(running) // 2):
             pid, task = running[2 * k], running[2 * k + 1]
             if pid in first and task:
-                return WorkerDied(task - 1, _describe_exit(first[pid]))
-        how = _describe_exit(next(iter(first.values()))) if first else "it stopped answering"
+                return WorkerDied(task - 1, describe_exit(first[pid]))
+        how = describe_exit(next(iter(first.values()))) if first else "it stopped answering"
         return WorkerDied(None, how)
 
     def map_unordered(self, fn, items, *, poll=None):
         items = list(items)
         if self.workers == 1 or len(items) <= 1:
-            global COUNTERS
-            saved, COUNTERS = COUNTERS, self._counters
+            saved = set_counters(self._counters)
             try:
                 for i, item in enumerate(items):
                     yield i, fn(item)
                     if poll:
                         poll()
             finally:
-                COUNTERS = saved
+                set_counters(saved)
             return
         pool = self._get_pool()
         futures = {pool.submit(_tracked, fn, i, item): i for i, item in enumerate(items)}
@@ -196,16 +117,3 @@ class LocalExecutor(Executor):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             self._running = None
-
-
-def make_executor(spec: dict | None, workers: int | None = None) -> Executor:
-    spec = spec or {"type": "local"}
-    kind = spec.get("type", "local")
-    if kind == "local":
-        return LocalExecutor(workers or spec.get("workers"))
-    if kind == "dask":
-        from .dask_executor import DaskExecutor
-
-        return DaskExecutor(spec.get("address"), workers or spec.get("workers"),
-                            spec.get("threads_per_worker") or 1)
-    raise ValueError(f"unknown executor type {kind!r}")

@@ -1,0 +1,105 @@
+"""The package's imports point one way: no module of ``corpuskit`` imports, directly or through others, a module
+that imports it back. Imports inside functions count too (they are how cycles hide)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "corpuskit"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the corpuskit modules it imports (``from .x import y`` counts ``x``, and ``x.y`` when that is a
+    module; ``from . import y`` counts ``y``, not the package)."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                submodules = [f"{source}.{a.name}" for a in node.names if f"{source}.{a.name}" in modules]
+                targets = submodules if (submodules and not node.module) else [source] + submodules
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_finder_sees_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_in_corpuskit():
+    graph = import_graph()
+    assert len(graph) > 30 and "corpuskit.stage" in graph["corpuskit.stages.quality"]
+    found = cycles(graph)
+    assert not found, "import cycles: " + "; ".join(
+        " -> ".join(c) + ": " + ", ".join(f"{m} imports {sorted(graph[m] & set(c))}" for m in c) for c in found)
+
+
+def test_the_stage_contract_and_the_floor_import_no_implementation():
+    graph = import_graph()
+    assert not any(m.startswith("corpuskit.stages") for m in graph["corpuskit.stage"])
+    assert not {m for m in graph["corpuskit.values"]}  # the floor imports nothing of corpuskit
+    assert not any(m.startswith(("corpuskit.config", "corpuskit.cli")) for m in graph["corpuskit.gpt.train"])
