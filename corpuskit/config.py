@@ -128,18 +128,28 @@ def stage_parameters(cls: type[Stage]) -> dict[str, tuple[Any, Any]]:
 
 @dataclass
 class StageSpec:
+    """A stage of a pipeline: its name, its parameters, and the class the name stood for when the pipeline was read.
+
+    The class travels with the spec to the workers (pickled by reference: its module and name), so a stage
+    registered by the user's own code runs in worker processes that never ran that registration; the names of the
+    built-in stages resolve the same way either way."""
+
     name: str
     params: dict[str, Any]
     line: int | None = None
+    stage_class: type[Stage] | None = field(default=None, compare=False, repr=False)
+
+    def resolve(self) -> type[Stage]:
+        return self.stage_class if self.stage_class is not None else stage_registry()[self.name]
 
     def effective_params(self) -> dict[str, Any]:
         """Every parameter with the value the stage runs with: the file's, else the default (JSON-safe)."""
-        defaults = {k: d for k, (_, d) in stage_parameters(stage_registry()[self.name]).items()
+        defaults = {k: d for k, (_, d) in stage_parameters(self.resolve()).items()
                     if d is not inspect.Parameter.empty}
         return json.loads(json.dumps({**defaults, **self.params}, default=str))
 
     def build(self) -> Stage:
-        stage = stage_registry()[self.name](**self.params)
+        stage = self.resolve()(**self.params)
         stage._params = dict(self.params)
         return stage
 
@@ -367,7 +377,7 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
                         if problem:
                             c.fail(path + (stage_name, k, key), problem)
                 params[k] = {key: resolve(v) if isinstance(v, str) else v for key, v in params[k].items()}
-        spec = StageSpec(stage_name, dict(params), lines.get(path))
+        spec = StageSpec(stage_name, dict(params), lines.get(path), STAGES[stage_name])
         try:
             spec.build()
         except (ValueError, TypeError) as exc:

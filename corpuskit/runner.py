@@ -46,7 +46,6 @@ from .inputs import expand_inputs, group_shards, is_glob, plan_tasks
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
-from .registry import stage_registry
 from .stage import GlobalContext, GlobalStage, Stage, apply_stage
 from .stats import StageStats, check_conservation, format_table, merge_stage_lists
 from .writers import ShardWriter
@@ -593,7 +592,7 @@ class Runner:
                 ids_file=(str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
                           if seg.index == 0 and self.config.reader.id_field else None),
                 batch_docs=max([self.config.reader.batch_docs] +
-                               [stage_registry()[spec.name].min_batch_docs for spec in seg.specs])))
+                               [spec.resolve().min_batch_docs for spec in seg.specs])))
         label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
         counters = self.executor.counters()
         base = (counters[0].value, counters[1].value) if counters else (0, 0)
