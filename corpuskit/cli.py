@@ -26,8 +26,8 @@ def main():
 
 
 def _run_config(config, force, workers, quiet, verbose):
-    """Run a validated configuration, print the summary; the common end of ``run`` and ``clean``."""
-    from .runner import Runner, summary
+    """Run a validated configuration's stages, print the summary; the common end of ``clean`` and ``dedup``."""
+    from .runner import Runner
 
     try:
         progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
@@ -37,6 +37,14 @@ def _run_config(config, force, workers, quiet, verbose):
     except KeyboardInterrupt:
         click.echo("\ninterrupted: run the same command again to continue", err=True)
         sys.exit(130)
+    _print_run(result, quiet)
+    return result
+
+
+def _print_run(result, quiet: bool) -> None:
+    """The stages' summary table, where the output went, and input errors (these even with ``-q``)."""
+    from .runner import summary
+
     if not quiet:
         if result.already_complete:
             click.echo(f"{result.output} is already complete (use --force to run again)", err=True)
@@ -46,7 +54,6 @@ def _run_config(config, force, workers, quiet, verbose):
                    f"rejected {out['rejected_docs']:,} in {result.output / 'rejected'}")
     if result.errors:
         click.echo(f"{len(result.errors)} input error(s); see {result.output / 'stats.json'}", err=True)
-    return result
 
 
 def _input_arguments(command):
@@ -97,52 +104,26 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
     Output goes to OUT/kept, OUT/rejected and OUT/stats.json. Re-running the same command
     after an interruption continues where it stopped and gives the same output.
     """
-    from .config import load_config
-    from .lock import DirectoryLock
-    from .runner import input_output_overlap
+    from .pipeline import run as run_pipeline
 
+    progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
+    trainer_log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     try:
-        # -i and -o replace the file's paths before it is validated: a copy of a shipped pipeline, whose own
-        # input.paths do not exist next to it, runs on the inputs given (relative to the current directory)
-        config = load_config(pipeline, inputs=list(inputs) or None, output=output)
-        # one lock on the output directory for the whole command: stages, training and report (a second
-        # `run --force` must not delete kept/ while this one still tokenizes or trains)
-        problem = input_output_overlap(config.inputs, config.output)
-        if problem:
-            raise CorpuskitError(problem)
-        lock = DirectoryLock(config.output, what="corpuskit run").acquire()
-    except CorpuskitError as exc:
-        _fail(exc)
-    try:
-        result = _run_config(config, force, workers, quiet, verbose)
-        model = _run_model_steps(config, force, quiet) if config.train is not None else None
-        if not quiet:
-            from .report import write_report
-
-            html_path, _ = write_report(result.output)
-            click.echo(f"report in {html_path} (corpuskit report OUT_A OUT_B compares two runs)")
-    finally:
-        lock.release()
-    if model is not None:
-        click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
-        for s in model["samples"]:
-            click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
-
-
-def _run_model_steps(config, force, quiet):
-    """The pipeline's train and generate sections, after its stages."""
-    from .gpt.pipeline import run_model_steps
-
-    click.echo(f"\ntraining a GPT on the token shards in {config.output}", err=True)
-    try:
-        result = run_model_steps(config, log=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)),
-                                 force=force)
+        result = run_pipeline(pipeline, inputs=list(inputs) or None, output=output, workers=workers, force=force,
+                              progress=progress, log=trainer_log, after_stages=lambda r: _print_run(r, quiet))
     except CorpuskitError as exc:
         _fail(exc)
     except KeyboardInterrupt:
-        click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
+        click.echo("\ninterrupted: run the same command again to continue (training resumes from its last "
+                   "checkpoint)", err=True)
         sys.exit(130)
-    return result
+    if not quiet:
+        click.echo(f"report in {result.report} (corpuskit report OUT_A OUT_B compares two runs)")
+    if result.model is not None:
+        model = result.model
+        click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
+        for s in model["samples"]:
+            click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
 
 
 @main.command()
@@ -237,14 +218,10 @@ def _pipeline_command(inputs, output, stages, input_options, output_format, work
 
 def _config_from_document(doc: dict, name: str):
     """Validate a generated pipeline document with the same code as a pipeline file."""
-    import yaml
+    from .pipeline import config_from_dict
 
-    from .config import load_yaml, parse_config
-
-    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     try:
-        data, lines = load_yaml(text, name)
-        return parse_config(data, lines, filename=name, base_dir=".")
+        return config_from_dict(doc, name=name)
     except CorpuskitError as exc:
         _fail(exc)
 

@@ -307,6 +307,12 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb"):
     fsync_new_dirs(created)
 
 
+def escape_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (file names that are not valid UTF-8, decoded with surrogateescape) written as
+    backslash escapes: in JSON text they read back as the same characters, in HTML they show as ``\\udcff``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     with atomic_write(path, "w") as fh:
         fh.write(text)

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from .charts import KEPT, REJECTED, _e, _num, svg_hbars, svg_histogram, svg_lines
 from .errors import CorpuskitError
-from .fileio import write_text_atomic
+from .fileio import escape_surrogates, write_text_atomic
 
 EXAMPLES_PER_REASON = 3
 EXAMPLE_CHARS = 400
@@ -364,8 +364,9 @@ def write_report(out_dir: str | Path) -> tuple[Path, Path]:
     """``OUT/report.json`` and ``OUT/report.html`` for the run in ``out_dir``."""
     out = Path(out_dir)
     report = build_report(out)
-    write_text_atomic(out / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
-    write_text_atomic(out / "report.html", render_html(report))
+    # a run over inputs whose names are not valid UTF-8 has lone surrogates in its paths (as stats.json has)
+    write_text_atomic(out / "report.json", escape_surrogates(json.dumps(report, ensure_ascii=False, indent=1)))
+    write_text_atomic(out / "report.html", escape_surrogates(render_html(report)))
     return out / "report.html", out / "report.json"
 
 
@@ -375,6 +376,6 @@ def write_comparison(out_dirs: list[str | Path], html_path: str | Path) -> tuple
     html_path = Path(html_path)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     json_path = html_path.with_suffix(".json")
-    write_text_atomic(json_path, json.dumps(cmp, ensure_ascii=False, indent=1))
-    write_text_atomic(html_path, render_comparison_html(cmp))
+    write_text_atomic(json_path, escape_surrogates(json.dumps(cmp, ensure_ascii=False, indent=1)))
+    write_text_atomic(html_path, escape_surrogates(render_comparison_html(cmp)))
     return html_path, json_path

@@ -38,7 +38,7 @@ from . import __version__
 from .config import PipelineConfig, StageSpec
 from .errors import CorpuskitError, InputError, OutputError, TaskError
 from .executors import Executor, WorkerDied, make_executor, report_progress
-from .fileio import write_text_atomic
+from .fileio import escape_surrogates, write_text_atomic
 from .fingerprint import combine, input_digest, stage_files_digest
 from .lock import DirectoryLock
 from .ids import IDS_DIR, count_repeated_ids, id_hashes_of, write_id_hashes
@@ -513,8 +513,7 @@ class Runner:
             self.progress.message("warning: no documents were read from the inputs")
         self._finish_stages(segments, global_ctxs, stats)
         # paths that are not valid UTF-8 hold lone surrogates: written as JSON escapes, read back the same
-        write_text_atomic(stats_file, json.dumps(stats, indent=2, ensure_ascii=False)
-                          .encode("utf-8", "backslashreplace").decode("utf-8"))
+        write_text_atomic(stats_file, escape_surrogates(json.dumps(stats, indent=2, ensure_ascii=False)))
         if self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
         return RunResult(stats, self.out, stats["errors"])
@@ -761,7 +760,8 @@ def _annotation_fields(stages: list[Stage]) -> list[pa.Field]:
 
 
 def run_pipeline(config: PipelineConfig, **kwargs) -> RunResult:
-    """Run a pipeline (the Python API behind ``corpuskit run``)."""
+    """Run a pipeline's stages only (no ``train:``, ``generate:`` or report: :func:`corpuskit.run` runs the whole
+    pipeline, as ``corpuskit run`` does)."""
     return Runner(config, **kwargs).run()
 
 
