@@ -4,7 +4,7 @@ time — memory must stay flat while the data flows (bounded batches, per-shard 
     python benchmarks/bench_soak.py                  # 1 GB, 2 workers
     python benchmarks/bench_soak.py --gb 2 --workers 4 --keep /tmp/soak
 
-Input: copies of the shipped sample crawl's generator with different seeds (``corpuskit.samplecrawl.generate``):
+Input: copies of the shipped sample crawl's generator with different seeds (``samplecrawl.generate``, in benchmarks/):
 WARC files of English and Chinese articles, boilerplate, spam, junk, other languages and gb2312 pages, JSONL
 comments and .html files — 1.8 MB of uncompressed input per seed, ~550 seeds per GB. Seeds reuse the generator's
 content pools, so there are many exact and near duplicates across seeds, as in a real crawl.
@@ -33,7 +33,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpuskit.samplecrawl import generate  # noqa: E402
+from samplecrawl import generate  # noqa: E402  (benchmarks/samplecrawl: the sample crawl's generator)
 
 STAGES = [{"extract": {}}, {"language": {"keep": ["en", "zh"]}}, {"toxicity": {}}, {"gopher_repetition": {}},
           {"gopher_quality": {}}, {"c4": {}}, {"fineweb": {}}, {"quality": {}}, {"exact_dedup": {}},

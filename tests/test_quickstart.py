@@ -10,11 +10,20 @@ import pytest
 
 from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
-from corpuskit.samplecrawl import generate
 
 from .conftest import ROOT, read_rows, sample_label_key
 
 SAMPLE = ROOT / "pipelines" / "sample-crawl"
+
+
+def generate(out_dir, seed: int = 0):
+    """The sample crawl's generator: tooling in benchmarks/samplecrawl, not part of the corpuskit package."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from samplecrawl import generate as generate_crawl
+
+    return generate_crawl(out_dir, seed=seed)
 
 
 def _content(path: Path) -> bytes:

@@ -1164,10 +1164,10 @@ def _charset_counts(docs: list[Doc]) -> Counter:
 def _readme(counts: dict, sizes: dict, seed: int, cs: Counter) -> str:
     lines = ["# Sample crawl", "",
              "A small, synthetic, mixed English/Chinese web crawl for the quickstart pipeline. Every",
-             "text in it was written for corpuskit (see `corpuskit/samplecrawl/content_*.py`); the",
+             "text in it was written for corpuskit (see `benchmarks/samplecrawl/content_*.py`); the",
              "domains are fictional (`.example`, `example-*`).", "",
              "Regenerate (byte-for-byte identical for the same seed):", "",
-             "```", "python -m corpuskit.samplecrawl pipelines/sample-crawl --seed 0", "```", "",
+             "```", "python benchmarks/make_sample_crawl.py pipelines/sample-crawl --seed 0", "```", "",
              "## Files", "",
              "| file | what |", "|---|---|",
              f"| `crawl.warc.gz` ({sizes['crawl.warc.gz']:,} bytes) | WARC/1.1, one gzip member per record: a "
@@ -1209,7 +1209,7 @@ def _readme(counts: dict, sizes: dict, seed: int, cs: Counter) -> str:
               "- `encoding` (Python codec of the body), `header_charset`, `status` for WARC records; "
               "`kind` for spam/boilerplate/junk sub-kinds; `main_text_sha1`: SHA-1 of the "
               "ground-truth main text (title, blank line, paragraphs separated by blank lines).", "",
-              "`corpuskit.samplecrawl.build(seed)` returns the same documents in memory, including "
+              "`samplecrawl.build(seed)` (in `benchmarks/`) returns the same documents in memory, including "
               "the ground-truth `main_text`, for tests and benchmarks.", ""]
     return "\n".join(lines)
 
