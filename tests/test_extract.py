@@ -16,7 +16,6 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import corpuskit.stages.extract as extract_mod
 from corpuskit.charset import decode_html
 from corpuskit.config import load_config
 from corpuskit.runner import run_pipeline
@@ -70,7 +69,10 @@ def stage():
 
 @pytest.fixture
 def hooks(monkeypatch):
-    monkeypatch.setenv(extract_mod.TEST_HOOKS_ENV, "1")
+    """Stages created while this fixture is active extract with the faults of tests/_faults.py."""
+    from ._faults import FAULTY_EXTRACT
+
+    monkeypatch.setattr(ExtractStage, "extract_function", FAULTY_EXTRACT)
 
 
 def hook(command: str) -> str:

@@ -69,11 +69,9 @@ HTML_TYPES = frozenset({TEXT_HTML, "application/xhtml+xml"})
 META_FIELDS = ("title", "author", "date", "sitename")
 ISOLATIONS = ("process", "inline")
 
-# Test hooks: only when this variable is "1" in the extracting process's environment does a page
-# containing ``<!--corpuskit-test:sleep=SECONDS-->`` / ``:exit-->`` / ``:segfault-->`` / ``:memory-->``
-# make extraction sleep, exit the process, crash it, or allocate without bound.
-TEST_HOOKS_ENV = "CORPUSKIT_EXTRACT_TEST_HOOKS"
-_HOOK_PREFIX = "<!--corpuskit-test:"
+#: The function that extracts one page, as ``module:name``, imported where it runs (in the child process too). Tests
+#: replace it on the class (``ExtractStage.extract_function``) to inject faults: a hung page, a crash, runaway memory.
+EXTRACT_FUNCTION = "corpuskit.stages.extract:extract_html"
 
 _LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
@@ -125,7 +123,6 @@ def extract_html(html: str, url: str | None, kwargs: dict[str, Any]) -> tuple[st
     """
     import trafilatura
 
-    _maybe_test_hook(html)
     kwargs = dict(kwargs)
     tables_as_text = kwargs.pop("_tables_as_text", False)
     doc = trafilatura.bare_extraction(html, url=url or None, output_format="python", **kwargs)
@@ -288,25 +285,12 @@ def _text_with_plain_tables(body, formatting: bool) -> str:
     return "\n".join(lines)
 
 
-def _maybe_test_hook(html: str) -> None:
-    if os.environ.get(TEST_HOOKS_ENV) != "1":
-        return
-    start = html.find(_HOOK_PREFIX, 0, 4096)
-    if start < 0:
-        return
-    command = html[start + len(_HOOK_PREFIX):html.find("-->", start)]
-    if command.startswith("sleep="):
-        time.sleep(float(command.split("=", 1)[1]))
-    elif command == "exit":
-        os._exit(3)
-    elif command == "segfault":
-        import ctypes
+def resolve_function(spec: str):
+    """The function named ``module:name``."""
+    import importlib
 
-        ctypes.string_at(0)
-    elif command == "memory":
-        hog = []
-        while True:
-            hog.append(bytearray(64 * 1024 * 1024))
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _quiet_loggers() -> None:
@@ -415,6 +399,7 @@ def _child_main() -> None:
     except EOFError:
         return
     kwargs = init["kwargs"]
+    extract = resolve_function(init.get("extract", EXTRACT_FUNCTION))
     _quiet_loggers()
     _warm_up(kwargs)
     if init.get("max_memory_mb"):
@@ -437,7 +422,7 @@ def _child_main() -> None:
             t0 = time.perf_counter()
             fatal = False
             try:
-                text, meta = extract_html(html, url, kwargs)
+                text, meta = extract(html, url, kwargs)
                 result = ("ok", text, meta)
             except MemoryError:
                 result, fatal = ("error", "MemoryError", None), True
@@ -551,8 +536,8 @@ class _ProcessBackend:
     """Sends pages to a child process; enforces the per-page deadline; restarts the child after a crash."""
 
     def __init__(self, kwargs: dict, timeout: float, max_memory_mb: int | None, chunk_docs: int,
-                 chunk_bytes: int, startup_timeout: float = 120.0):
-        self.init = {"kwargs": kwargs, "max_memory_mb": max_memory_mb}
+                 chunk_bytes: int, startup_timeout: float = 120.0, extract: str = EXTRACT_FUNCTION):
+        self.init = {"kwargs": kwargs, "max_memory_mb": max_memory_mb, "extract": extract}
         self.timeout = timeout
         self.chunk_docs, self.chunk_bytes = chunk_docs, chunk_bytes
         self.startup_timeout = startup_timeout
@@ -651,8 +636,8 @@ class _PageTimeout(BaseException):
 class _InlineBackend:
     """Extract in this process, with a SIGALRM timer where one is available (main thread, Unix)."""
 
-    def __init__(self, kwargs: dict, timeout: float):
-        self.kwargs, self.timeout = kwargs, timeout
+    def __init__(self, kwargs: dict, timeout: float, extract=extract_html):
+        self.kwargs, self.timeout, self.extract = kwargs, timeout, extract
         _quiet_loggers()
         _warm_up(kwargs)
 
@@ -675,7 +660,7 @@ class _InlineBackend:
                     if use_timer:
                         signal.setitimer(signal.ITIMER_REAL, self.timeout)
                     try:
-                        text, meta = extract_html(html, url, self.kwargs)
+                        text, meta = self.extract(html, url, self.kwargs)
                     finally:
                         if use_timer:
                             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -711,6 +696,9 @@ class ExtractStage(Stage):
     """
 
     name = "extract"
+    #: ``module:name`` of the function that extracts one page (``EXTRACT_FUNCTION``); a class attribute, not a
+    #: pipeline parameter: tests replace it to inject faults into the child process
+    extract_function: str = EXTRACT_FUNCTION
 
     def __init__(self, include_comments: bool = False, include_tables: bool = True,
                  favor_precision: bool = False, favor_recall: bool = False, fast: bool = False,
@@ -756,10 +744,10 @@ class ExtractStage(Stage):
             return
         if self.isolation == "process":
             self._backend = _ProcessBackend(self.kwargs, self.timeout, self.max_memory_mb, self.chunk_docs,
-                                            self.chunk_bytes)
+                                            self.chunk_bytes, extract=self.extract_function)
             self._backend._ensure_child()
         else:
-            self._backend = _InlineBackend(self.kwargs, self.timeout)
+            self._backend = _InlineBackend(self.kwargs, self.timeout, resolve_function(self.extract_function))
 
     def close(self) -> None:
         """Stop the child process (also done at interpreter exit, and if the stage is garbage-collected)."""
