@@ -26,6 +26,15 @@ CJK_RANGES = (
     "\uac00-\ud7af"  # hangul syllables
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
+#: Han ideographs only (Chinese characters, also used in Japanese and Korean): no kana, no hangul.
+HAN_RANGES = (
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+#: Matches one Han ideograph.
+HAN = re.compile(f"[{HAN_RANGES}]")
 _CJK_CHAR = f"[{CJK_RANGES}]"
 # A CJK character, or a maximal run of letters/digits that are not CJK (no underscore).
 _WORD = re.compile(f"{_CJK_CHAR}|[^\\W_{CJK_RANGES}]+")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from concurrent.futures.process import BrokenProcessPool
-import ctypes
 import multiprocessing as mp
 import os
 import signal
-import sys
 from typing import Any, Callable
 
+from ..processes import die_with_parent
 from .base import Executor, WorkerDied, describe_exit, set_counters, yield_as_done
 
 # Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
@@ -18,19 +17,10 @@ from .base import Executor, WorkerDied, describe_exit, set_counters, yield_as_do
 _RUNNING: tuple[Any, int] | None = None
 
 
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to kill this worker when the parent dies (no orphaned writers after a kill)."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-
-
-def _init_worker(counters, running=None) -> None:
+def _init_worker(counters, running=None, parent_pid: int | None = None) -> None:
     global _RUNNING
     set_counters(counters)
-    _die_with_parent()
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if running is not None:
         with running.get_lock():
@@ -70,7 +60,7 @@ class LocalExecutor(Executor):
         if self._pool is None:
             self._running = self._ctx.Array("q", 2 * self.workers)
             self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_init_worker,
-                                                initargs=(self._counters, self._running))
+                                                initargs=(self._counters, self._running, os.getpid()))
         return self._pool
 
     def _dead_worker(self) -> WorkerDied:

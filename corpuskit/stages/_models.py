@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from ..text import HAN
 
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MODEL_LANGUAGES = ("en", "zh")
 
 
@@ -46,7 +45,7 @@ class LanguageModels:
 
     def language_for(self, text: str, lang: str | None) -> str | None:
         if lang is None:
-            lang = "zh" if _CJK.search(text[:2000]) else "en"
+            lang = "zh" if HAN.search(text[:2000]) else "en"
         return lang if lang in self.models else None
 
     def threshold(self, lang: str) -> float:

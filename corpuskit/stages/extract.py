@@ -56,6 +56,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..processes import die_with_parent
 from ..schema import TEXT_HTML, TEXT_PLAIN, with_columns
 from ..stage import Stage, StageResult, register
 from ..values import parse_size
@@ -371,18 +372,6 @@ def _recv(fd: int, deadline: float | None = None) -> Any:
 # The child process
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(0)
-
-
 def _child_main() -> None:
     """Entry point of the extraction child: ``python -c 'from corpuskit.stages.extract import _child_main; ...'``."""
     # The protocol uses the original stdin/stdout; anything a library prints goes to stderr.
@@ -393,7 +382,7 @@ def _child_main() -> None:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    _die_with_parent(int(os.environ.get("CORPUSKIT_EXTRACT_PARENT", "0")) or os.getppid())
+    die_with_parent(int(os.environ.get("CORPUSKIT_EXTRACT_PARENT", "0")) or os.getppid())
     try:
         init = _recv(rfd)
     except EOFError:

@@ -30,13 +30,12 @@ from collections import defaultdict
 import pyarrow as pa
 
 from ..stage import Filter, register
-from ..text import word_count
+from ..text import HAN, word_count
 
 DEFAULT_MERGE = {"wuu": "zh", "yue": "zh"}
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n")
 _SPACES = re.compile(r"\s+")
 _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Characters that exist only in one script, among the most frequent Chinese characters.
 _HANT_ONLY = set("們個這說國會來時對為於學與後見開關問間現樣還無長書東車門電話題經過樂點"
@@ -208,7 +207,7 @@ class LanguageFilter(Filter):
                 has_kana = _KANA.search(piece) is not None
                 for lab, p in zip(labs, ps):
                     lang = lab[9:]  # strip "__label__"
-                    if lang == "ja" and not has_kana and _HAN.search(piece):
+                    if lang == "ja" and not has_kana and HAN.search(piece):
                         lang = "zh"  # Han without kana is not Japanese (lid.176 errs on short Chinese)
                     totals[owner][self.merge.get(lang, lang)] += w * min(float(p), 1.0)
         out = []

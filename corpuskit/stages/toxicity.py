@@ -42,10 +42,9 @@ import pyarrow as pa
 
 from ..schema import with_columns
 from ..stage import Stage, StageResult, register
-from ..text import word_count
+from ..text import HAN, word_count
 from ._models import LanguageModels
 
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MAX_CONFIRM_LINES = 2000  # lines scored to confirm a flagged document (bounds the cost of a huge one)
 
 
@@ -88,7 +87,7 @@ class BlockList:
     def hits(self, text: str) -> list[str]:
         text = _normalise(text)
         found = self._en.findall(text) if self._en else []
-        if self._zh is not None and _CJK.search(text):
+        if self._zh is not None and HAN.search(text):
             masked = self._allow.sub(lambda m: "\x00" * len(m.group()), text) if self._allow else text
             found += self._zh.findall(masked)
         return found
