@@ -349,7 +349,7 @@ def evaluate(clf, lang: str, examples: int = 0, part: str = "evaluate") -> dict:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from corpuskit.classifier import prf_at, roc_auc
+    from corpuskit.classifier_training import prf_at, roc_auc
 
     th = float(clf.threshold)
     pos, neg = toxic_split(lang)[part]

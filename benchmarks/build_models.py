@@ -22,8 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpuskit.classifier import (TextClassifier, card_path, file_sha256, load_csv, load_texts,  # noqa: E402
-                                  stratified_split, train_classifier)
+from corpuskit.classifier import TextClassifier, card_path  # noqa: E402
+from corpuskit.classifier_training import (file_sha256, load_csv, load_texts, stratified_split,  # noqa: E402
+                                           train_classifier)
 from corpuskit.text import CJK_RANGES  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -487,7 +488,7 @@ def quality_zh_threshold(texts, labels, origins, names, train, dev_neg) -> tuple
 
     import numpy as np
 
-    from corpuskit.classifier import choose_threshold
+    from corpuskit.classifier_training import choose_threshold
 
     works = sorted({origins[i] for i in range(len(texts)) if labels[i] and origins[i]})
     figures: dict = {"policy": f"leave_one_work_out_recall:{QUALITY_ZH_KEEP}", "works": {}}

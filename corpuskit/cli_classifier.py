@@ -58,7 +58,7 @@ def train_classifier_command(positives, negatives, csv_file, text_column, label_
     corpuskit train-classifier --csv labeled.csv --text-column tweet --label-column class \\
         --positive-label 0 --positive-label 1 -o toxicity.bin
     """
-    from .classifier import Hyperparameters, file_sha256, load_csv, load_texts, train_classifier
+    from .classifier_training import Hyperparameters, file_sha256, load_csv, load_texts, train_classifier
     from .errors import CorpuskitError
 
     try:

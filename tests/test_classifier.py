@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from corpuskit.classifier import (TextClassifier, card_path, choose_threshold, load_csv, load_texts, normalize,
-                                  prf_at, roc_auc, stratified_split, train_classifier)
+from corpuskit.classifier import TextClassifier, card_path, normalize
+from corpuskit.classifier_training import (choose_threshold, load_csv, load_texts, prf_at, roc_auc, stratified_split,
+                                           train_classifier)
 from corpuskit.cli_classifier import train_classifier_command
 from corpuskit.models import default_model_path
 

@@ -103,3 +103,7 @@ def test_the_stage_contract_and_the_floor_import_no_implementation():
     assert not any(m.startswith("corpuskit.stages") for m in graph["corpuskit.stage"])
     assert not {m for m in graph["corpuskit.values"]}  # the floor imports nothing of corpuskit
     assert not any(m.startswith(("corpuskit.config", "corpuskit.cli")) for m in graph["corpuskit.gpt.train"])
+    # the classifier at prediction time knows nothing of training (nor of the stages that use it)
+    assert not any(m.startswith("corpuskit.stages") or m == "corpuskit.classifier_training"
+                   for m in graph["corpuskit.classifier"])
+    assert not any("corpuskit.classifier_training" in graph[m] for m in graph if m.startswith("corpuskit.stages"))

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from corpuskit.classifier import TextClassifier, load_texts
+from corpuskit.classifier import TextClassifier
+from corpuskit.classifier_training import load_texts
 from corpuskit.models import default_model_path
 from corpuskit.stage import apply_stage
 from corpuskit.stages.quality import QualityFilter

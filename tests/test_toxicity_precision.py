@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from corpuskit.classifier import TextClassifier, prf_at
+from corpuskit.classifier import TextClassifier
+from corpuskit.classifier_training import prf_at
 from corpuskit.models import default_model_path
 from corpuskit.stage import apply_stage
 from corpuskit.stages.toxicity import ToxicityFilter
