@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpuskit.config import parse_config  # noqa: E402
+from corpuskit.recipe import parse_config  # noqa: E402
 from corpuskit.dedup.chain import dedup_stages  # noqa: E402
 from corpuskit.dedup.evaluate import Truth, load_truth, predicted_clusters, score  # noqa: E402
 from corpuskit.dedup.minhash import jaccard, shingles  # noqa: E402

@@ -35,7 +35,7 @@ from _memory import PeakRSS  # noqa: E402 (benchmarks/ is on sys.path when run a
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpuskit.config import parse_config  # noqa: E402
+from corpuskit.recipe import parse_config  # noqa: E402
 from corpuskit.dedup.chain import dedup_stages  # noqa: E402
 from corpuskit.dedup.evaluate import Truth, predicted_clusters, score  # noqa: E402
 from corpuskit.dedup.minhash import jaccard, s_curve, shingles  # noqa: E402

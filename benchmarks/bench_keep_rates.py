@@ -64,7 +64,8 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 from corpuskit.clean import clean_pipeline, default_stages  # noqa: E402
-from corpuskit.config import load_yaml, parse_config  # noqa: E402
+from corpuskit.config import load_yaml
+from corpuskit.recipe import parse_config  # noqa: E402
 from corpuskit.runner import Runner  # noqa: E402
 from _texts import detok_wikitext as _detok_tokens, gutenberg_chapters, paragraphs, read_speech  # noqa: E402
 

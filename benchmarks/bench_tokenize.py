@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpuskit.config import parse_config  # noqa: E402
+from corpuskit.recipe import parse_config  # noqa: E402
 from corpuskit.runner import run_pipeline  # noqa: E402
 from corpuskit.tokenizer import load_tokenizer, train_bpe  # noqa: E402
 

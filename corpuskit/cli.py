@@ -218,7 +218,7 @@ def _pipeline_command(inputs, output, stages, input_options, output_format, work
 
 def _config_from_document(doc: dict, name: str):
     """Validate a generated pipeline document with the same code as a pipeline file."""
-    from .pipeline import config_from_dict
+    from .recipe import config_from_dict
 
     try:
         return config_from_dict(doc, name=name)
@@ -320,9 +320,11 @@ def tokenize(inputs, output, input_format, text_field, id_field, url_field, toke
                                _input_options(input_format, text_field, id_field, url_field), output_format, workers,
                                "tokenize", print_pipeline, force, quiet, verbose)
     if result is not None and not quiet:
-        meta = json.loads((result.output / "meta.json").read_text(encoding="utf-8"))
+        from .token_shards import read_meta, tokenizer_path
+
+        meta = read_meta(result.output)
         click.echo(f"tokenizer {meta['tokenizer']['kind']} with {meta['tokenizer']['vocab_size']:,} tokens "
-                   f"({meta['tokenizer']['token_dtype']}) in {result.output / 'tokenizer.json'}; "
+                   f"({meta['tokenizer']['token_dtype']}) in {tokenizer_path(result.output, meta)}; "
                    f"train {meta['tokens']['train']:,} tokens / {meta['documents']['train']:,} documents, "
                    f"val {meta['tokens']['val']:,} / {meta['documents']['val']:,}")
 

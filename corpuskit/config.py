@@ -195,14 +195,17 @@ class PipelineConfig:
                 "source_file": self.source_file, "train": self.train, "generate": self.generate}
 
 
-_TOP_KEYS = {"name", "input", "output", "stages", "executor", "train", "generate"}
 _OUTPUT_KEYS = {"path", "format", "max_rows_per_shard", "max_bytes_per_shard"}
 _EXECUTOR_TYPES = {"local": {"type", "workers"}, "dask": {"type", "workers", "address", "threads_per_worker"}}
 _READER_FIELDS = {f.name: f for f in dataclasses.fields(ReaderOptions)}
 _READER_SIZES = {"max_doc_bytes", "max_decompressed_bytes", "batch_bytes", "shard_bytes"}
+#: the sections of a pipeline document this module reads (``corpuskit.recipe`` adds ``train`` and ``generate``)
+SECTIONS = {"name", "input", "output", "stages", "executor"}
 
 
-class _Checker:
+class Checker:
+    """Raises ConfigError messages that name the file, the line and the key path (``stages[2].c.min_words``)."""
+
     def __init__(self, filename: str, lines: dict[tuple, int]):
         self.filename = filename
         self.lines = lines
@@ -229,6 +232,20 @@ class _Checker:
         return value
 
 
+class _Paths:
+    """Relative paths of a pipeline resolve against its file's directory (or the dict's ``base_dir``)."""
+
+    def __init__(self, base_dir: str | os.PathLike):
+        self.base = Path(base_dir)
+
+    def resolve(self, p: str) -> str:
+        return str((self.base / os.path.expanduser(p)).resolve()) if not os.path.isabs(p) else p
+
+    def absolute(self, p: str) -> str:
+        """Absolute, but links not followed: a broken link is named as itself (the reader says why)."""
+        return p if os.path.isabs(p) else os.path.abspath(self.base / os.path.expanduser(p))
+
+
 def _override_inputs(inputs: list[str]) -> list[str]:
     """``-i`` paths: relative to the current directory (globs as given); checked like the file's own."""
     if not inputs or not all(isinstance(p, (str, os.PathLike)) for p in inputs):
@@ -242,31 +259,32 @@ def _override_inputs(inputs: list[str]) -> list[str]:
     return inputs
 
 
-def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeline>",
-                 base_dir: str = ".", inputs: list[str] | None = None,
-                 output: str | os.PathLike | None = None) -> PipelineConfig:
-    """Validate a parsed pipeline document. ``inputs`` and ``output`` (the command line's ``-i`` and ``-o``,
-    relative to the current directory) replace ``input.paths`` and ``output.path`` *before* validation: the
-    file's own paths are then neither required nor checked, so a copy of a pipeline file runs anywhere."""
-    STAGES = stage_registry()
-    c = _Checker(filename, lines)
-    top = c.mapping(data, (), _TOP_KEYS)
-    base = Path(base_dir)
-
-    def resolve(p: str) -> str:
-        return str((base / os.path.expanduser(p)).resolve()) if not os.path.isabs(p) else p
-
+def parse_pipeline_sections(top: dict, c: Checker, *, filename: str = "<pipeline>", base_dir: str = ".",
+                            inputs: list[str] | None = None,
+                            output: str | os.PathLike | None = None) -> PipelineConfig:
+    """Validate the data part of a pipeline document (``name``, ``input``, ``output``, ``stages``, ``executor``;
+    ``top`` is its mapping, other keys are the caller's). ``inputs`` and ``output`` (the command line's ``-i`` and
+    ``-o``, relative to the current directory) replace ``input.paths`` and ``output.path`` *before* validation:
+    the file's own paths are then neither required nor checked, so a copy of a pipeline file runs anywhere."""
+    paths = _Paths(base_dir)
     if output is not None:
         check_local_path(output, "-o/--output", output=True)
         output = str(Path(output).resolve())
     if inputs is not None:
         inputs = _override_inputs(list(inputs))
-
     name = top.get("name", Path(filename).stem)
     if not isinstance(name, str):
         c.fail(("name",), "expected a string")
+    inputs, input_format, reader = _parse_input(top, c, paths, inputs)
+    output, output_format, shard_limits = _parse_output(top, c, paths, output)
+    return PipelineConfig(
+        inputs=inputs, output=output, name=name, input_format=input_format, reader=reader,
+        output_format=output_format, **shard_limits, stages=_parse_stages(top.get("stages"), c, paths),
+        executor=_parse_executor(top.get("executor"), c), source_file=filename)
 
-    # input
+
+def _parse_input(top: dict, c: Checker, paths: _Paths, inputs: list[str] | None):
+    """``input:`` → (input paths, format, ReaderOptions)."""
     if "input" not in top and inputs is None:
         c.fail((), "missing key 'input'")
     inp = top.get("input")
@@ -274,25 +292,31 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
         inp = {"paths": inp}
     inp = c.mapping(inp, ("input",), {"paths", "format"} | set(_READER_FIELDS))
     if inputs is None:
-        paths = inp.get("paths")
-        if isinstance(paths, str):
-            paths = [paths]
-        if not paths or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            c.fail(("input", "paths"), "expected a path or a list of paths")
-        inputs = []
-        for i, p in enumerate(paths):
-            where = ("input", "paths", i) if isinstance(inp.get("paths"), list) else ("input", "paths")
-            problem = remote_path_problem(p)
-            if problem:
-                c.fail(where, problem)
-            # absolute, but links not followed: a broken link is named as itself (the reader says why)
-            full = p if os.path.isabs(p) else os.path.abspath(base / os.path.expanduser(p))
-            if not is_glob(p) and not os.path.lexists(full):
-                c.fail(where, f"no such file or directory: {full}")
-            inputs.append(full)
+        inputs = _input_paths(inp.get("paths"), c, paths)
     fmt = inp.get("format", "auto")
     if fmt != "auto" and fmt not in READERS:
         c.fail(("input", "format"), f"expected auto or one of: {', '.join(READERS)}; got {fmt!r}")
+    return inputs, fmt, _reader_options(inp, c)
+
+
+def _input_paths(given: Any, c: Checker, paths: _Paths) -> list[str]:
+    listed = [given] if isinstance(given, str) else given
+    if not listed or not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        c.fail(("input", "paths"), "expected a path or a list of paths")
+    inputs = []
+    for i, p in enumerate(listed):
+        where = ("input", "paths", i) if isinstance(given, list) else ("input", "paths")
+        problem = remote_path_problem(p)
+        if problem:
+            c.fail(where, problem)
+        full = paths.absolute(p)
+        if not is_glob(p) and not os.path.lexists(full):
+            c.fail(where, f"no such file or directory: {full}")
+        inputs.append(full)
+    return inputs
+
+
+def _reader_options(inp: dict, c: Checker) -> ReaderOptions:
     reader_kwargs = {}
     for k, v in inp.items():
         if k in ("paths", "format"):
@@ -308,9 +332,11 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
         reader_kwargs[k] = v
     if reader_kwargs.get("encoding_errors", "reject") not in ("reject", "replace"):
         c.fail(("input", "encoding_errors"), "expected 'reject' or 'replace'")
-    reader = ReaderOptions(**reader_kwargs)
+    return ReaderOptions(**reader_kwargs)
 
-    # output
+
+def _parse_output(top: dict, c: Checker, paths: _Paths, output: str | None):
+    """``output:`` → (output directory, format, shard limits)."""
     out = top.get("output")
     if out is None and output is None:
         c.fail((), "missing key 'output'")
@@ -323,11 +349,11 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
         problem = remote_path_problem(out["path"], output=True)
         if problem:
             c.fail(("output", "path"), problem)
-        output = resolve(out["path"])
+        output = paths.resolve(out["path"])
     out_fmt = out.get("format", "parquet")
     if out_fmt not in FORMATS:
         c.fail(("output", "format"), f"expected one of: {', '.join(FORMATS)}; got {out_fmt!r}")
-    sizes = {}
+    limits = {}
     for key, default in (("max_rows_per_shard", 1_000_000), ("max_bytes_per_shard", 512 * 1024**2)):
         v = out.get(key, default)
         try:
@@ -336,58 +362,92 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
             c.fail(("output", key), str(exc))
         if v < 1:
             c.fail(("output", key), "must be at least 1")
-        sizes[key] = v
+        limits[key] = v
+    return output, out_fmt, limits
 
-    # stages
-    stages = []
-    raw_stages = top.get("stages") or []
+
+def _parse_stages(raw_stages: Any, c: Checker, paths: _Paths) -> list[StageSpec]:
+    """``stages:`` — each item a stage name, a one-key mapping ``{name: {param: value}}``, or a stage object
+    (a :class:`Stage` instance, or a subclass for its defaults) — checked and built once to validate it."""
+    raw_stages = raw_stages or []
     if not isinstance(raw_stages, list):
         c.fail(("stages",), "expected a list of stages, e.g. '- length: {min_chars: 200}'")
-    for i, item in enumerate(raw_stages):
-        path = ("stages", i)
-        if isinstance(item, str):
-            item = {item: None}
-        if not isinstance(item, dict) or len(item) != 1:
-            c.fail(path, "each stage is a one-key mapping: '- STAGE_NAME: {param: value}'")
-        (stage_name, params), = item.items()
-        if stage_name not in STAGES:
-            c.fail(path, f"unknown stage {stage_name!r}; available: {', '.join(sorted(STAGES))}")
-        params = c.mapping(params, path + (stage_name,))
-        signature = stage_parameters(STAGES[stage_name])
-        for k, v in params.items():
-            if k not in signature:
-                c.fail(path + (stage_name, k), f"unknown parameter of stage {stage_name!r}; "
-                       f"expected one of: {', '.join(signature) or '(none)'}")
-            hint = signature[k][0]
-            if not check_type(v, hint):
-                c.fail(path + (stage_name, k), f"expected {type_name(hint)}, got {v!r}")
-        for k, (_, default) in signature.items():
-            if default is inspect.Parameter.empty and k not in params:
-                c.fail(path + (stage_name,), f"missing required parameter {k!r}")
-        for k in getattr(STAGES[stage_name], "path_params", ()):  # files a stage reads: relative to this file
-            if isinstance(params.get(k), str):
-                problem = remote_path_problem(params[k])
-                if problem:
-                    c.fail(path + (stage_name, k), problem)
-                params[k] = resolve(params[k])
-            elif isinstance(params.get(k), dict):  # e.g. models: {en: PATH, zh: PATH}
-                for key, value in params[k].items():
-                    if isinstance(value, str):
-                        problem = remote_path_problem(value)
-                        if problem:
-                            c.fail(path + (stage_name, k, key), problem)
-                params[k] = {key: resolve(v) if isinstance(v, str) else v for key, v in params[k].items()}
-        spec = StageSpec(stage_name, dict(params), lines.get(path), STAGES[stage_name])
-        try:
-            spec.build()
-        except (ValueError, TypeError) as exc:
-            # a stage may say which parameter (and item) is wrong: ValueError.param = "keep" or ("keep", 1)
-            param = getattr(exc, "param", ())
-            c.fail(path + (stage_name, *((param,) if isinstance(param, str) else param)), str(exc))
-        stages.append(spec)
+    return [_parse_stage(item, ("stages", i), c, paths) for i, item in enumerate(raw_stages)]
 
-    # executor
-    ex = top.get("executor") or {"type": "local"}
+
+def _parse_stage(item: Any, path: tuple, c: Checker, paths: _Paths) -> StageSpec:
+    stage_name, params, cls = _stage_item(item, path, c)
+    params = c.mapping(params, path + (stage_name,))
+    signature = stage_parameters(cls)
+    for k, v in params.items():
+        if k not in signature:
+            c.fail(path + (stage_name, k), f"unknown parameter of stage {stage_name!r}; "
+                   f"expected one of: {', '.join(signature) or '(none)'}")
+        hint = signature[k][0]
+        if not check_type(v, hint):
+            c.fail(path + (stage_name, k), f"expected {type_name(hint)}, got {v!r}")
+    for k, (_, default) in signature.items():
+        if default is inspect.Parameter.empty and k not in params:
+            c.fail(path + (stage_name,), f"missing required parameter {k!r}")
+    params = _resolve_stage_paths(cls, params, path + (stage_name,), c, paths)
+    spec = StageSpec(stage_name, params, c.lines.get(path), cls)
+    try:
+        spec.build()
+    except (ValueError, TypeError) as exc:
+        # a stage may say which parameter (and item) is wrong: ValueError.param = "keep" or ("keep", 1)
+        param = getattr(exc, "param", ())
+        c.fail(path + (stage_name, *((param,) if isinstance(param, str) else param)), str(exc))
+    return spec
+
+
+def _stage_item(item: Any, path: tuple, c: Checker) -> tuple[str, Any, type[Stage]]:
+    """(name, parameters, class) of one item of ``stages:``."""
+    if isinstance(item, Stage):
+        return _object_name(type(item)), item.params(), type(item)
+    if isinstance(item, type) and issubclass(item, Stage):
+        return _object_name(item), {}, item
+    if isinstance(item, str):
+        item = {item: None}
+    if not isinstance(item, dict) or len(item) != 1:
+        c.fail(path, "each stage is a one-key mapping: '- STAGE_NAME: {param: value}'")
+    (stage_name, params), = item.items()
+    stages = stage_registry()
+    if stage_name not in stages:
+        c.fail(path, f"unknown stage {stage_name!r}; available: {', '.join(sorted(stages))}")
+    return stage_name, params, stages[stage_name]
+
+
+def _object_name(cls: type[Stage]) -> str:
+    """A stage object's name in the stats and the ``rejected_by`` column: its ``name``, else its class name."""
+    return cls.name or cls.__name__
+
+
+def _resolve_stage_paths(cls: type[Stage], params: dict, where: tuple, c: Checker, paths: _Paths) -> dict:
+    """The files a stage reads (its ``path_params``), made absolute relative to the pipeline's directory."""
+    params = dict(params)
+    for k in getattr(cls, "path_params", ()):
+        value = params.get(k)
+        if isinstance(value, os.PathLike):
+            value = params[k] = os.fspath(value)
+        if isinstance(value, str):
+            problem = remote_path_problem(value)
+            if problem:
+                c.fail(where + (k,), problem)
+            params[k] = paths.resolve(value)
+        elif isinstance(value, dict):  # e.g. models: {en: PATH, zh: PATH}
+            for key, v in value.items():
+                if isinstance(v, (str, os.PathLike)):
+                    problem = remote_path_problem(v)
+                    if problem:
+                        c.fail(where + (k, key), problem)
+            params[k] = {key: paths.resolve(os.fspath(v)) if isinstance(v, (str, os.PathLike)) else v
+                         for key, v in value.items()}
+    return params
+
+
+def _parse_executor(ex: Any, c: Checker) -> dict[str, Any]:
+    """``executor:`` → ``{"type": ..., "workers": ..., ...}``."""
+    ex = ex or {"type": "local"}
     if isinstance(ex, str):
         ex = {"type": ex}
     ex = c.mapping(ex, ("executor",))
@@ -403,30 +463,5 @@ def parse_config(data: Any, lines: dict[tuple, int], *, filename: str = "<pipeli
     tpw = ex.get("threads_per_worker")
     if tpw is not None and (not check_type(tpw, int) or tpw < 1):
         c.fail(("executor", "threads_per_worker"), f"expected a positive integer, got {tpw!r}")
-
-    from .gpt.pipeline import parse_model_sections
-
-    train_section, generate_section = parse_model_sections(top, c, [s.name for s in stages])
-
-    return PipelineConfig(
-        inputs=inputs, output=output, name=name, input_format=fmt, reader=reader,
-        output_format=out_fmt, max_rows_per_shard=sizes["max_rows_per_shard"],
-        max_bytes_per_shard=sizes["max_bytes_per_shard"], stages=stages,
-        executor={"type": ex_type, "workers": workers,
-                  **{k: ex[k] for k in ("address", "threads_per_worker") if ex.get(k) is not None}},
-        source_file=filename,
-        train=train_section, generate=generate_section,
-    )
-
-
-def load_config(path: str | os.PathLike, *, inputs: list[str] | None = None,
-                output: str | os.PathLike | None = None) -> PipelineConfig:
-    """Read and validate a pipeline file; ``inputs``/``output`` (``-i``/``-o``) replace its paths first."""
-    check_local_path(path, "pipeline file")
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read pipeline file: {exc.strerror or exc}") from None
-    data, lines = load_yaml(text, str(path))
-    return parse_config(data, lines, filename=str(path), base_dir=str(path.parent), inputs=inputs, output=output)
+    return {"type": ex_type, "workers": workers,
+            **{k: ex[k] for k in ("address", "threads_per_worker") if ex.get(k) is not None}}

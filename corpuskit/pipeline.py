@@ -12,17 +12,19 @@ It sits above the runner, the trainer and the report: nothing below imports it.
 
 from __future__ import annotations
 
-import copy
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import PipelineConfig, load_config, parse_config
+from .config import PipelineConfig
 from .errors import CorpuskitError
+from .gpt.train import TrainConfig
 from .lock import DirectoryLock
 from .progress import Progress
+from .recipe import config_from_dict, load_config
 from .runner import RunResult, Runner, input_output_overlap
+from .stage import Stage
 
 
 @dataclass
@@ -40,13 +42,6 @@ class PipelineResult:
     @property
     def stats(self) -> dict:
         return self.run.stats
-
-
-def config_from_dict(data: dict, *, name: str = "<pipeline>", base_dir: str | os.PathLike = ".",
-                     inputs: list[str] | None = None, output: str | os.PathLike | None = None) -> PipelineConfig:
-    """Validate a pipeline given as a dict (the structure of a pipeline file), with the code that validates files;
-    relative paths are relative to ``base_dir``. The dict is not modified."""
-    return parse_config(copy.deepcopy(data), {}, filename=name, base_dir=str(base_dir), inputs=inputs, output=output)
 
 
 def as_config(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str] | None = None,
@@ -94,3 +89,56 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
 
             report_path, _ = write_report(result.output)
     return PipelineResult(result, model, report_path)
+
+
+@dataclass
+class Pipeline:
+    """A pipeline built in Python, the same thing as a pipeline file::
+
+        from corpuskit import Pipeline, TrainConfig
+        from corpuskit.stages import ExtractStage, LanguageFilter, MinHashDedup, Tokenize
+
+        pipeline = Pipeline(
+            [ExtractStage(), LanguageFilter(keep=["zh"]), MinHashDedup(threshold=0.7), Tokenize(vocab_size=4096)],
+            input="crawl/", output="out/zh", train=TrainConfig(max_iters=600), generate={"prompts": ["中国"]})
+        result = pipeline.run(workers=4)          # stages, train, generate, report: as `corpuskit run`
+        result.stats["output"]["kept_docs"]
+
+    ``stages`` holds stage objects (a :class:`corpuskit.Stage` or ``Filter`` instance, built with its parameters;
+    a class of one of your own need not be registered, but must be defined at a module's top level so that
+    worker processes can import it), stage names, or ``{name: {param: value}}`` items as in a file. ``input`` is
+    a path, a list of paths, or the ``input:`` mapping of a file (``{"paths": [...], "format": "jsonl", ...}``);
+    ``output`` a directory or the ``output:`` mapping; ``executor`` ``"local"``, ``"dask"`` or its mapping;
+    ``train`` a :class:`TrainConfig` or the ``train:`` mapping (``run_dir`` with it); ``generate`` the
+    ``generate:`` mapping. Relative paths resolve against ``base_dir``."""
+
+    stages: list[Stage | type[Stage] | str | dict]
+    input: str | os.PathLike | list | dict
+    output: str | os.PathLike | dict
+    name: str = "pipeline"
+    executor: str | dict | None = None
+    train: TrainConfig | dict | None = None
+    generate: dict | None = None
+    base_dir: str | os.PathLike = "."
+
+    def document(self) -> dict:
+        """The pipeline as a pipeline file's structure (stage objects left as they are)."""
+        given = {"name": self.name, "input": self.input, "output": self.output, "stages": list(self.stages),
+                 "executor": self.executor, "train": self.train, "generate": self.generate}
+        if isinstance(given["train"], TrainConfig):
+            given["train"] = asdict(given["train"])
+        for key in ("input", "output"):
+            value = given[key]
+            if isinstance(value, os.PathLike):
+                given[key] = os.fspath(value)
+            elif isinstance(value, list):
+                given[key] = [os.fspath(p) for p in value]
+        return {k: v for k, v in given.items() if v is not None}
+
+    def config(self) -> PipelineConfig:
+        """The validated configuration (errors name the section and key, e.g. ``stages[1].language.keep``)."""
+        return config_from_dict(self.document(), name=self.name, base_dir=self.base_dir)
+
+    def run(self, **options) -> PipelineResult:
+        """Run it as ``corpuskit run`` runs a file (``options``: those of :func:`run` but ``inputs``/``output``)."""
+        return run(self.config(), **options)

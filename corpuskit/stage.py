@@ -22,6 +22,7 @@ nothing heavy until ``setup`` runs, once per worker process, so it pickles cheap
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,23 @@ def register(cls: type["Stage"]) -> type["Stage"]:
     return cls
 
 
+def constructor_arguments(cls: type, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{parameter: value}`` of a call ``cls(*args, **kwargs)``, positional arguments named (defaults left out)."""
+    signature = inspect.signature(cls.__init__)
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:  # the constructor will say what is wrong
+        return dict(kwargs)
+    arguments = {}
+    for name, value in list(bound.arguments.items())[1:]:  # [0] is self
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(value)
+        elif kind is not inspect.Parameter.VAR_POSITIONAL:
+            arguments[name] = value
+    return arguments
+
+
 @dataclass
 class StageResult:
     kept: pa.Table
@@ -62,6 +80,8 @@ class Stage:
     # batches reaching a segment that holds this stage have at least this many documents (when the input has
     # them, and within the reader's byte limit): for stages whose work has a fixed cost per call
     min_batch_docs: ClassVar[int] = 0
+    # output columns worth a histogram in the run report: column -> (title, low, high), the range cut into bins
+    report_scores: ClassVar[dict[str, tuple[str, float, float]]] = {}
 
     def output_fields(self) -> list[pa.Field]:
         """Annotation columns this stage adds (declared up front: the run's schema is fixed)."""
@@ -80,8 +100,17 @@ class Stage:
         """Called once in the main process when every shard is done, before ``stats.json`` is written:
         write what the stage adds beside the output (a tokenizer, a summary). Must be idempotent."""
 
+    def __new__(cls, *args, **kwargs):
+        # Keep the constructor's arguments as given, so a stage built in Python (``LanguageFilter(keep=["zh"])``)
+        # can be described, fingerprinted and rebuilt in a worker like one named in a pipeline file.
+        stage = super().__new__(cls)
+        if args or kwargs:  # (pickle and copy call ``__new__`` with nothing: their state comes afterwards)
+            stage._params = constructor_arguments(cls, args, kwargs)
+        return stage
+
     def params(self) -> dict[str, Any]:
-        """The parameters this stage was built with (for stats and the run fingerprint)."""
+        """The parameters this stage was built with, as given (for stats, the run fingerprint and to rebuild
+        the stage in a worker process)."""
         return dict(getattr(self, "_params", {}))
 
     def files_read(self) -> list[str]:

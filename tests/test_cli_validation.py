@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpuskit.cli import main
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.errors import ConfigError
 
 from .conftest import ROOT, write_pipeline

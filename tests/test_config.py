@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpuskit.config import load_config, parse_size
+from corpuskit.config import parse_size
+from corpuskit.recipe import load_config
 from corpuskit.errors import ConfigError
 
 
@@ -77,7 +78,7 @@ def _pipeline(tmp_path, body: str):
 
 
 def test_train_and_generate_sections_are_validated(tmp_path):
-    from corpuskit.config import load_config
+    from corpuskit.recipe import load_config
     from corpuskit.errors import ConfigError
 
     ok = load_config(_pipeline(tmp_path, "stages:\n  - tokenize: {kind: char}\ntrain: {max_iters: 5}\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 
 from .conftest import read_rows, write_pipeline

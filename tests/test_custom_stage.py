@@ -8,7 +8,7 @@ import json
 import pyarrow as pa
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.stage import Filter, register
 

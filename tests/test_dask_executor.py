@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 
 from .conftest import comparable_stats, read_rows, write_pipeline

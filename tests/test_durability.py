@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.fileio import atomic_write, write_text_atomic
 from corpuskit.runner import run_pipeline
 from corpuskit.schema import kept_schema

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.exact_dedup import ExactDedup
 

@@ -102,7 +102,10 @@ def test_the_stage_contract_and_the_floor_import_no_implementation():
     graph = import_graph()
     assert not any(m.startswith("corpuskit.stages") for m in graph["corpuskit.stage"])
     assert not {m for m in graph["corpuskit.values"]}  # the floor imports nothing of corpuskit
-    assert not any(m.startswith(("corpuskit.config", "corpuskit.cli")) for m in graph["corpuskit.gpt.train"])
+    assert not any(m.startswith(("corpuskit.config", "corpuskit.recipe", "corpuskit.cli"))
+                   for m in graph["corpuskit.gpt.train"])
+    # the data part of a pipeline knows nothing of the GPT: corpuskit.recipe joins them
+    assert not any(m.startswith("corpuskit.gpt") for m in graph["corpuskit.config"])
     # the classifier at prediction time knows nothing of training (nor of the stages that use it)
     assert not any(m.startswith("corpuskit.stages") or m == "corpuskit.classifier_training"
                    for m in graph["corpuskit.classifier"])

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.dedup.minhash import normalize_for_dedup
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.line_dedup import REJECT_REASON, LineDedup, _line_keys

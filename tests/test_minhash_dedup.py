@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.minhash_dedup import MinHashDedup, band_keys, connected_components
 

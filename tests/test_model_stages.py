@@ -178,7 +178,7 @@ def test_quality_percentile_keeps_the_top_fraction_of_the_corpus(tmp_path):
     """The global stage with the shipped models, through the runner: the cut-off is corpus-wide."""
     import json
 
-    from corpuskit.config import load_config
+    from corpuskit.recipe import load_config
     from corpuskit.runner import run_pipeline
 
     from .conftest import read_rows, write_pipeline

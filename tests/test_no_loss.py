@@ -144,7 +144,7 @@ def test_force_never_deletes_an_input_inside_the_output(tmp_path):
     assert r.returncode != 0 and "inside the output directory" in r.stderr
     assert _tree(out / "kept") == before
     # and through the Python API
-    from corpuskit.config import load_config
+    from corpuskit.recipe import load_config
     from corpuskit.errors import OutputError
     from corpuskit.runner import Runner
 
@@ -463,7 +463,7 @@ def test_a_missing_model_file_is_a_clear_error(tmp_path):
 
 
 def test_stage_files_are_named_by_package_not_install_path():
-    from corpuskit.config import load_config
+    from corpuskit.recipe import load_config
     from corpuskit.fingerprint import stage_files_digest
 
     from .conftest import ROOT

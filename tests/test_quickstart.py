@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 
 from .conftest import ROOT, read_rows, sample_label_key

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.errors import OutputError
 from corpuskit.runner import run_pipeline
 from corpuskit.stage import STAGES, GlobalStage, Phase, register

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpuskit.cli import main
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.stages.tokenize import Tokenize, split_of
 from corpuskit.tokenizer import (EOT, PAD, UNK, describe, load_tokenizer, token_dtype, tokenizer_sha256, train_bpe,

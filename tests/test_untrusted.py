@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.errors import ConfigError, CorpuskitError
 from corpuskit.gpt.train import load_checkpoint
 

@@ -1,4 +1,23 @@
-"""Built-in stages. Importing this package registers them (see :func:`corpuskit.stage.register`)."""
+"""Built-in stages. Importing this package registers them (see :func:`corpuskit.stage.register`).
 
-from . import (exact_dedup, extract, heuristics, language, length, line_dedup, minhash_dedup, quality,  # noqa: F401
-               tokenize, toxicity, upsample)
+Each is also a class to build a :class:`corpuskit.Pipeline` from, with the parameters a pipeline file gives it::
+
+    Pipeline([ExtractStage(), LanguageFilter(keep=["en"]), GopherQualityFilter(), MinHashDedup(threshold=0.8),
+              Tokenize(vocab_size=8192)], input="crawl/", output="out/en")
+"""
+
+from .exact_dedup import ExactDedup
+from .extract import ExtractStage
+from .heuristics import C4Filter, FineWebFilter, GopherQualityFilter, GopherRepetitionFilter
+from .language import LanguageFilter
+from .length import LengthFilter
+from .line_dedup import LineDedup
+from .minhash_dedup import MinHashDedup
+from .quality import QualityFilter, QualityPercentile
+from .tokenize import Tokenize
+from .toxicity import ToxicityFilter
+from .upsample import Upsample
+
+__all__ = ["C4Filter", "ExactDedup", "ExtractStage", "FineWebFilter", "GopherQualityFilter", "GopherRepetitionFilter",
+           "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "QualityFilter", "QualityPercentile",
+           "Tokenize", "ToxicityFilter", "Upsample"]
