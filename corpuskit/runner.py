@@ -63,6 +63,7 @@ READ_STAGE = "read"
 class Segment:
     index: int
     specs: list[StageSpec]  # per-shard stages; specs[0] is the global stage when ``global_first``
+    stages: list[Stage] = field(default_factory=list)  # built from ``specs`` once, in the main process
     global_first: bool = False  # the segment starts by applying a global stage's decisions
     ends_with_global: StageSpec | None = None  # the global stage whose phases run after it
 
@@ -72,9 +73,10 @@ def split_segments(specs: list[StageSpec], stages: list[Stage]) -> list[Segment]
     for spec, stage in zip(specs, stages):
         if isinstance(stage, GlobalStage):
             segments[-1].ends_with_global = spec
-            segments.append(Segment(len(segments), [spec], global_first=True))
+            segments.append(Segment(len(segments), [spec], [stage], global_first=True))
         else:
             segments[-1].specs.append(spec)
+            segments[-1].stages.append(stage)
     return segments
 
 
@@ -82,25 +84,39 @@ def split_segments(specs: list[StageSpec], stages: list[Stage]) -> list[Segment]
 # Work done in the workers (module-level functions: they must pickle)
 
 
+@dataclass(frozen=True)
+class RunOutput:
+    """What every shard of a run writes to, and how: the same for all of them."""
+
+    rejected_dir: str
+    state_dir: str
+    format: str  # of the rejected output and of the last segment's kept output
+    max_rows: int
+    max_bytes: int
+    fingerprint: str  # of the run: written in each shard's marker
+
+
 @dataclass
-class ShardJob:
-    segment: int
-    task: int
-    source: dict  # {"read": ReadTask dict} or {"parquet": path}
+class SegmentWork:
+    """What every shard of one segment does: read (segment 0) or take the last segment's files, run the stages."""
+
+    index: int
     specs: list[StageSpec]
     global_ctx: dict | None  # GlobalContext fields for the segment's global stage
     reader: ReaderOptions
-    kept_dir: str
-    rejected_dir: str
-    state_dir: str
     annotation_fields: list[pa.Field]  # every stage's columns (rejected output, final kept output)
     kept_fields: list[pa.Field]  # the columns known up to this segment (intermediate kept output)
-    out_format: str
+    kept_dir: str
     kept_format: str
-    max_rows: int
-    max_bytes: int
-    fingerprint: str
-    batch_docs: int = 1000
+    batch_docs: int
+    output: RunOutput
+
+
+@dataclass
+class ShardJob:
+    work: SegmentWork
+    task: int
+    source: dict  # {"read": [ReadTask dict, ...]} or {"parquet": path}
     ids_file: str | None = None  # segment 0: where the sorted hashes of the ids read go (repeated-id count)
 
 
@@ -118,13 +134,14 @@ def _stage_cache() -> dict[tuple, list[Stage]]:
 def _stages_for(job: ShardJob) -> list[Stage]:
     """Build and set up a segment's stages once per worker process (and thread), for this output directory."""
     cache = _stage_cache()
-    key = (job.fingerprint, job.segment, job.state_dir)
+    work = job.work
+    key = (work.output.fingerprint, work.index, work.output.state_dir)
     if key not in cache:
-        stages = [spec.build() for spec in job.specs]
+        stages = [spec.build() for spec in work.specs]
         for stage in stages:
             stage.setup()
-        if job.global_ctx is not None:
-            stages[0].bind(GlobalContext(**job.global_ctx))
+        if work.global_ctx is not None:
+            stages[0].bind(GlobalContext(**work.global_ctx))
         cache[key] = stages
     return cache[key]
 
@@ -168,7 +185,7 @@ def _source_batches(job: ShardJob, read_stats: StageStats | None, log: ReadLog):
     """Yield ``(documents, reader_rejects)``: from a reader (segment 0) or an intermediate Parquet file."""
     if "parquet" in job.source:
         pf = pq.ParquetFile(job.source["parquet"])
-        for batch in pf.iter_batches(batch_size=job.batch_docs):
+        for batch in pf.iter_batches(batch_size=job.work.batch_docs):
             table = pa.Table.from_batches([batch])
             report_progress(docs=table.num_rows, nbytes=text_bytes(table))
             yield table, None
@@ -178,14 +195,14 @@ def _source_batches(job: ShardJob, read_stats: StageStats | None, log: ReadLog):
 
 
 def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, log: ReadLog):
-    reader = make_reader(task.format, job.reader)
+    reader = make_reader(task.format, job.work.reader)
     reported = [0]
 
     def on_bytes(delta):
         reported[0] += delta
 
     sink = ProgressSink(on_bytes)
-    builder = BatchBuilder(task.rel, job.batch_docs, job.reader.batch_bytes)
+    builder = BatchBuilder(task.rel, job.work.batch_docs, job.work.reader.batch_bytes)
     t0 = time.perf_counter()
     if task.error is not None:
         log.errors.append({"file": task.rel, "error": task.error, "position": None})
@@ -265,7 +282,7 @@ def run_shard(job: ShardJob) -> dict:
     except CorpuskitError:
         raise
     except Exception as exc:
-        clear = storage_error(exc, job.kept_dir)
+        clear = storage_error(exc, job.work.kept_dir)
         if clear is not None:
             raise clear from None
         import traceback
@@ -275,18 +292,19 @@ def run_shard(job: ShardJob) -> dict:
 
 
 def _run_shard(job: ShardJob) -> dict:
+    work, out = job.work, job.work.output
     stages = _stages_for(job)
-    if job.global_ctx is not None:
+    if work.global_ctx is not None:
         stages[0].begin_shard(job.task)  # segment k > 0: task i reads ctx.shards[i]
-    prefix = shard_prefix(job.segment, job.task)
-    _remove_task_outputs(job.kept_dir, prefix)
-    _remove_task_outputs(job.rejected_dir, prefix)
-    kept_w = ShardWriter(job.kept_dir, prefix, kept_schema(job.kept_fields), fmt=job.kept_format,
-                         max_rows=job.max_rows, max_bytes=job.max_bytes)
-    rej_w = ShardWriter(job.rejected_dir, prefix, rejected_schema(job.annotation_fields), fmt=job.out_format,
-                        max_rows=job.max_rows, max_bytes=job.max_bytes)
+    prefix = shard_prefix(work.index, job.task)
+    _remove_task_outputs(work.kept_dir, prefix)
+    _remove_task_outputs(out.rejected_dir, prefix)
+    kept_w = ShardWriter(work.kept_dir, prefix, kept_schema(work.kept_fields), fmt=work.kept_format,
+                         max_rows=out.max_rows, max_bytes=out.max_bytes)
+    rej_w = ShardWriter(out.rejected_dir, prefix, rejected_schema(work.annotation_fields), fmt=out.format,
+                        max_rows=out.max_rows, max_bytes=out.max_bytes)
     read_stats = StageStats(READ_STAGE) if "read" in job.source else None
-    stats = [StageStats(spec.name) for spec in job.specs]
+    stats = [StageStats(spec.name) for spec in work.specs]
     log = ReadLog(id_hashes=[] if job.ids_file and "read" in job.source else None)
     t_start = time.perf_counter()
     try:
@@ -312,12 +330,12 @@ def _run_shard(job: ShardJob) -> dict:
     if log.id_hashes is not None:
         write_id_hashes(job.ids_file, log.id_hashes)
     marker = {
-        "segment": job.segment, "task": job.task, "fingerprint": job.fingerprint,
+        "segment": work.index, "task": job.task, "fingerprint": out.fingerprint,
         "stats": [s.to_dict() for s in all_stats], "errors": log.errors, "warnings": log.warnings,
         "kept_files": [str(p) for p in kept_files], "kept_docs": kept_w.rows_written,
         "rejected_docs": rej_w.rows_written, "seconds": time.perf_counter() - t_start,
     }
-    write_text_atomic(marker_path(job.state_dir, job.segment, job.task), json.dumps(marker))
+    write_text_atomic(marker_path(out.state_dir, work.index, job.task), json.dumps(marker))
     return marker
 
 
@@ -378,7 +396,8 @@ class Runner:
         self.progress = progress or Progress(enabled=False)
         self.executor = executor or make_executor(config.executor, workers)
         self.config_fingerprint = config.fingerprint()
-        self.stage_files = stage_files_digest(config.build_stages())
+        self.stages = config.build_stages()  # once, in this process: workers build their own from the specs
+        self.stage_files = stage_files_digest(self.stages)
         self.fingerprint = combine(self.config_fingerprint, self.stage_files)
 
     # -- state ----------------------------------------------------------------------------
@@ -486,10 +505,8 @@ class Runner:
         t0 = time.time()
         for path in plan["skipped_files"]:
             self.progress.message(f"skipping {path}")
-        specs = self.config.stages
-        stages = self.config.build_stages()
-        annotation_fields = _annotation_fields(stages)
-        segments = self._segments = split_segments(specs, stages)
+        annotation_fields = _annotation_fields(self.stages)
+        segments = self._segments = split_segments(self.config.stages, self.stages)
         markers: dict[int, list[dict]] = {}
         self._phase_reports: dict[int, dict] = {}
         global_ctxs: dict[int, dict] = {}
@@ -500,7 +517,7 @@ class Runner:
                 gctx = None
                 if seg.global_first:
                     gctx = global_ctxs[seg.index] = self._global_ctx(seg.index - 1, sources)
-                    self._phase_reports[seg.index] = self._run_phases(seg.specs[0], gctx)
+                    self._phase_reports[seg.index] = self._run_phases(seg.specs[0], seg.stages[0], gctx)
                 markers[seg.index] = self._run_segment(seg, sources, len(segments), annotation_fields, gctx,
                                                        total_bytes)
                 sources = [{"parquet": f} for m in markers[seg.index] for f in m["kept_files"]]
@@ -521,8 +538,7 @@ class Runner:
     def _finish_stages(self, segments: list[Segment], global_ctxs: dict[int, dict], stats: dict) -> None:
         """Each stage's ``finish`` (files it adds beside the output), before stats.json marks the run done."""
         for seg in segments:
-            for k, spec in enumerate(seg.specs):
-                stage = spec.build()
+            for k, stage in enumerate(seg.stages):
                 if k == 0 and seg.index in global_ctxs:
                     stage.bind(GlobalContext(**global_ctxs[seg.index]))
                 stage.finish(self.out, stats)
@@ -532,10 +548,9 @@ class Runner:
         workdir.mkdir(parents=True, exist_ok=True)
         return {"workdir": str(workdir), "shards": [s["parquet"] for s in sources]}
 
-    def _run_phases(self, spec: StageSpec, gctx: dict) -> dict:
+    def _run_phases(self, spec: StageSpec, stage: GlobalStage, gctx: dict) -> dict:
         """Run a global stage's phases (skipping tasks done before a resume); returns the stage's
         ``phase_report`` with the task-seconds of each phase."""
-        stage = spec.build()
         ctx = GlobalContext(**gctx)
         task_seconds = {}
         for phase in stage.phases():
@@ -564,15 +579,27 @@ class Runner:
         else:
             self.progress.update(counters[0].value, counters[1].value, tasks_done)
 
+    def _segment_work(self, seg: Segment, n_segments: int, annotation_fields, gctx) -> SegmentWork:
+        last = seg.index == n_segments - 1
+        config = self.config
+        output = RunOutput(rejected_dir=str(self.out / "rejected"), state_dir=str(self.state),
+                           format=config.output_format, max_rows=config.max_rows_per_shard,
+                           max_bytes=config.max_bytes_per_shard, fingerprint=self.fingerprint)
+        return SegmentWork(
+            index=seg.index, specs=seg.specs, global_ctx=gctx, reader=config.reader,
+            annotation_fields=annotation_fields,
+            # an intermediate segment's output holds the columns known so far (later stages add theirs)
+            kept_fields=annotation_fields if last else _annotation_fields(
+                [stage for s in self._segments[: seg.index + 1] for stage in s.stages]),
+            kept_dir=str(self.out / "kept") if last else str(self.work / f"segment-{seg.index:02d}"),
+            kept_format=config.output_format if last else "parquet",
+            batch_docs=max([config.reader.batch_docs] + [stage.min_batch_docs for stage in seg.stages]),
+            output=output)
+
     def _run_segment(self, seg: Segment, sources: list[dict], n_segments: int, annotation_fields, gctx,
                      total_bytes: int) -> list[dict]:
-        last = seg.index == n_segments - 1
-        kept_dir = str(self.out / "kept") if last else str(self.work / f"segment-{seg.index:02d}")
-        out_fmt = self.config.output_format
+        work = self._segment_work(seg, n_segments, annotation_fields, gctx)
         jobs, results = [], {}
-        # an intermediate segment's output holds the columns known so far (later stages add theirs)
-        kept_fields = annotation_fields if last else _annotation_fields(
-            [spec.build() for s in self._segments[: seg.index + 1] for spec in s.specs])
         for i, src in enumerate(sources):
             m = marker_path(self.state, seg.index, i)
             if m.exists():
@@ -581,17 +608,9 @@ class Runner:
                         os.path.exists(f) for f in marker["kept_files"]):
                     results[i] = marker
                     continue
-            jobs.append(ShardJob(
-                segment=seg.index, task=i, source=src, specs=seg.specs, global_ctx=gctx,
-                reader=self.config.reader, kept_dir=kept_dir, rejected_dir=str(self.out / "rejected"),
-                state_dir=str(self.state), annotation_fields=annotation_fields,
-                kept_fields=kept_fields, out_format=out_fmt,
-                kept_format=out_fmt if last else "parquet", max_rows=self.config.max_rows_per_shard,
-                max_bytes=self.config.max_bytes_per_shard, fingerprint=self.fingerprint,
-                ids_file=(str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
-                          if seg.index == 0 and self.config.reader.id_field else None),
-                batch_docs=max([self.config.reader.batch_docs] +
-                               [spec.resolve().min_batch_docs for spec in seg.specs])))
+            ids_file = (str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
+                        if seg.index == 0 and self.config.reader.id_field else None)
+            jobs.append(ShardJob(work, i, src, ids_file))
         label = self.config.name if n_segments == 1 else f"{self.config.name} [segment {seg.index}]"
         counters = self.executor.counters()
         base = (counters[0].value, counters[1].value) if counters else (0, 0)
