@@ -12,11 +12,13 @@ AXIS = 'stroke="#868e96"'
 KEPT, REJECTED = "#2b8a3e", "#c92a2a"
 
 
-def _e(x) -> str:
+def escape_html(x) -> str:
+    """``x`` as text, escaped for HTML content and attribute values."""
     return html.escape(str(x), quote=True)
 
 
-def _num(x) -> str:
+def format_number(x) -> str:
+    """A count with thousands separators, a float to 4 decimals (whole when 100 or more), None as a dash."""
     if x is None:
         return "—"
     if isinstance(x, float):
@@ -24,7 +26,8 @@ def _num(x) -> str:
     return f"{x:,}"
 
 
-def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], value_fmt=_num) -> str:
+def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float], str]],
+              value_fmt=format_number) -> str:
     """Horizontal bars, one group per label, one bar per series (name, values, colour)."""
     row_h, bar_gap, width = 8 + 14 * len(series), 6, 760
     left = int(min(330, 24 + 6.8 * max([len(str(x)) for x in labels] + [8])))
@@ -32,23 +35,23 @@ def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float]
     height = top + len(labels) * (row_h + bar_gap) + 24
     vmax = max([v for _, vals, _ in series for v in vals if v is not None] + [1])
     plot_w = width - left - 90
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
-             f'<text x="4" y="16" {TITLE}>{_e(title)}</text>']
+             f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>']
     for i, label in enumerate(labels):
         y0 = top + i * (row_h + bar_gap)
-        parts.append(f'<text x="{left - 8}" y="{y0 + row_h / 2 + 4}" text-anchor="end">{_e(label)}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y0 + row_h / 2 + 4}" text-anchor="end">{escape_html(label)}</text>')
         for j, (name, vals, color) in enumerate(series):
             v = vals[i] or 0
             w = max(0.0, plot_w * v / vmax)
             y = y0 + 4 + j * 14
             parts.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" height="12" fill="{color}">'
-                         f'<title>{_e(name)}: {_e(value_fmt(vals[i]))}</title></rect>')
-            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 10}" {SMALL}>{_e(value_fmt(vals[i]))}</text>')
+                         f'<title>{escape_html(name)}: {escape_html(value_fmt(vals[i]))}</title></rect>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 10}" {SMALL}>{escape_html(value_fmt(vals[i]))}</text>')
     legend_y = height - 8
     for j, (name, _, color) in enumerate(series):
         parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" {SMALL}>{_e(name)}</text>')
+                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" {SMALL}>{escape_html(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -60,9 +63,9 @@ def svg_histogram(title: str, edges_labels: list[str], kept: list[int], rejected
     plot_w, plot_h = width - left - 10, height - top - bottom
     vmax = max(kept + rejected + [1])
     bw = plot_w / n
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
-             f'<text x="4" y="16" {TITLE}>{_e(title)}</text>',
+             f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" {AXIS}/>',
              f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" {SMALL}>{vmax:,}</text>']
     for i in range(n):
@@ -72,10 +75,10 @@ def svg_histogram(title: str, edges_labels: list[str], kept: list[int], rejected
             h = plot_h * vals[i] / vmax
             parts.append(f'<rect class="bar" x="{x + 1 + j * (bw - 2) / 2:.1f}" y="{top + plot_h - h:.1f}" '
                          f'width="{max(1.0, (bw - 2) / 2):.1f}" height="{h:.1f}" fill="{color}">'
-                         f'<title>{_e(edges_labels[i])}: {vals[i]:,} {name}</title></rect>')
+                         f'<title>{escape_html(edges_labels[i])}: {vals[i]:,} {name}</title></rect>')
         if n <= 12 or i % 2 == 0:
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-                         f'{SMALL}>{_e(edges_labels[i])}</text>')
+                         f'{SMALL}>{escape_html(edges_labels[i])}</text>')
     parts.append(f'<rect x="{left}" y="{height - 14}" width="10" height="10" fill="{KEPT}"/>'
                  f'<text x="{left + 14}" y="{height - 5}" {SMALL}>kept</text>'
                  f'<rect x="{left + 70}" y="{height - 14}" width="10" height="10" fill="{REJECTED}"/>'
@@ -102,10 +105,10 @@ def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str
     def sy(y):
         return top + plot_h * (1 - (y - y0) / (y1 - y0))
 
-    parts = [f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
+    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
              f'<rect width="100%" height="100%" fill="{background}"/>' if background else "",
-             f'<text x="4" y="16" {TITLE}>{_e(title)}</text>',
+             f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" {AXIS}/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" {AXIS}/>']
     for k in range(5):
@@ -115,17 +118,17 @@ def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str
         parts.append(f'<text x="{sx(x):.1f}" y="{top + plot_h + 14}" text-anchor="middle" {SMALL}>'
                      f'{x:,.0f}</text>')
     parts.append(f'<text x="{left + plot_w / 2}" y="{height - 16}" text-anchor="middle" {SMALL}>'
-                 f'{_e(x_label)}</text>')
+                 f'{escape_html(x_label)}</text>')
     for j, (name, s, color) in enumerate(series):
         if not s:
             continue
         d = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(s))
         parts.append(f'<path class="line" d="{d}" fill="none" stroke="{color}" stroke-width="1.6">'
-                     f'<title>{_e(name)}</title></path>')
+                     f'<title>{escape_html(name)}</title></path>')
         if len(s) <= 40:
             parts += [f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{color}"/>' for x, y in s]
         parts.append(f'<rect x="{left + j * 170}" y="{height - 12}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 170 + 14}" y="{height - 3}" {SMALL}>{_e(name)}'
+                     f'<text x="{left + j * 170 + 14}" y="{height - 3}" {SMALL}>{escape_html(name)}'
                      f'{f" {s[-1][1]:.4f}" if last_values else ""}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -1,5 +1,5 @@
 """The run report: its numbers agree with the run, the page is self-contained, and it renders in headless Chromium
-with charts drawn; two runs compare side by side."""
+with charts drawn; two runs compare side by side; the score histograms are the ones the run's stages declare."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ import re
 import shutil
 import subprocess
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
 from corpuskit.cli import main
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.gpt.pipeline import run_model_steps
 from corpuskit.report import build_report, compare_reports, render_html, write_report
 from corpuskit.runner import run_pipeline
+from corpuskit.stage import STAGES, Filter, register
 
-from .conftest import read_rows
+from .conftest import read_rows, write_pipeline
 
 WORDS = ("the river town hills sea spring water boats fishermen floods market bridge children school morning "
          "evening winter summer harvest village road bread house garden mother father letter station train "
@@ -188,3 +190,38 @@ def test_report_command_and_errors(runs, tmp_path):
     assert (runs[1] / "report.html").exists() and (runs[1] / "report.json").exists()
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 2 and "stats.json not found" in result.output
+
+
+@register
+class LengthScore(Filter):
+    """A user's own stage: a score column it declares worth a histogram in the report."""
+
+    name = "test_report_length_score"
+    report_scores = {"test_length_score": ("length score", 0.0, 1.0)}
+
+    def output_fields(self):
+        return [pa.field("test_length_score", pa.float32())]
+
+    def score(self, table):
+        return {"test_length_score": pa.array([min(1.0, len(t or "") / 1000) for t in table.column("text").to_pylist()],
+                                              pa.float32())}
+
+    def decide(self, table):
+        return [None] * table.num_rows
+
+
+def test_score_histograms_are_the_ones_the_run_stages_declare(tmp_path, monkeypatch):
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in _docs()),
+                                         encoding="utf-8")
+    path = write_pipeline(tmp_path, {
+        "name": "custom", "input": {"paths": [str(tmp_path / "docs.jsonl")], "id_field": "id"},
+        "output": {"path": str(tmp_path / "out")}, "executor": {"type": "local", "workers": 1},
+        "stages": [{"test_report_length_score": {}}, {"language": {"keep": ["en", "zh"]}}]})
+    run_pipeline(load_config(path))
+    histograms = build_report(tmp_path / "out")["histograms"]
+    # in column-name order whatever the stages' order, document length last
+    assert list(histograms) == ["language_score", "test_length_score", "length_chars"]
+    assert histograms["test_length_score"]["title"] == "length score"
+    assert sum(histograms["test_length_score"]["kept"]) == sum(histograms["length_chars"]["kept"])
+    monkeypatch.delitem(STAGES, LengthScore.name)  # a report made where the stage's module is not imported
+    assert list(build_report(tmp_path / "out")["histograms"]) == ["language_score", "length_chars"]

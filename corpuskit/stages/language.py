@@ -150,6 +150,7 @@ class LanguageFilter(Filter):
 
     name = "language"
     path_params = ("model",)
+    report_scores = {"language_score": ("language score (share of the document in its language)", 0.0, 1.0)}
 
     def __init__(self, keep: list[str] | None = None, min_score: float = 0.0, model: str | None = None,
                  merge: dict[str, str] | None = None, max_chars: int = 20_000, top_k: int = 3):

@@ -45,6 +45,8 @@ def pareto_draw(doc_id: str, seed: int, alpha: float) -> float:
 class _QualityScorer:
     """Scores a table's texts with the quality model of each document's language."""
 
+    report_scores = {"quality_score": ("quality score (P(high quality))", 0.0, 1.0)}
+
     def _init_models(self, models: dict[str, str] | None):
         self.models = LanguageModels("quality", models)
 

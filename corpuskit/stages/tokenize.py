@@ -34,6 +34,7 @@ from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
 from ..schema import with_columns
 from ..stage import GlobalStage, Phase, StageResult, register
+from ..token_shards import META_FORMAT, TOKENIZER_NAME, meta_path
 from ..tokenizer import EOT, KINDS, describe, eot_id_of, load_tokenizer, sample_every, token_dtype, train_tokenizer
 
 _MiB = 1 << 20
@@ -119,7 +120,7 @@ class Tokenize(GlobalStage):
         return sample_every(texts(), stride)
 
     def _train(self, _, ctx) -> None:
-        target = Path(ctx.workdir, "tokenizer.json")
+        target = Path(ctx.workdir, TOKENIZER_NAME)
         if self.tokenizer is not None:
             with open(self.tokenizer, "rb") as src, atomic_write(target, "wb") as fh:  # durable, like the marker after it
                 shutil.copyfileobj(src, fh)
@@ -131,7 +132,7 @@ class Tokenize(GlobalStage):
     # -- per shard --------------------------------------------------------------------------------
     def _tokenizer(self):
         if self._tok is None:
-            self._tok = load_tokenizer(Path(self.ctx.workdir, "tokenizer.json"))
+            self._tok = load_tokenizer(Path(self.ctx.workdir, TOKENIZER_NAME))
             self._eot = eot_id_of(self._tok, self.eot_token)
         return self._tok
 
@@ -165,16 +166,16 @@ class Tokenize(GlobalStage):
 
     # -- when the run is complete -----------------------------------------------------------------
     def finish(self, output: Path, stats: dict) -> None:
-        tok = load_tokenizer(Path(self.ctx.workdir, "tokenizer.json"))
+        tok = load_tokenizer(Path(self.ctx.workdir, TOKENIZER_NAME))
         info = describe(tok, self.eot_token)
-        with atomic_write(Path(output, "tokenizer.json"), "w") as fh:
+        with atomic_write(Path(output, TOKENIZER_NAME), "w") as fh:
             fh.write(tok.to_str(pretty=True))
         mine = next(s for s in stats["stages"] if s["name"] == self.name)
         c = mine["counters"]
         docs, tokens = mine["docs_kept"], int(c.get("tokens", 0))
         meta = {
-            "format": "corpuskit-token-shards/1",
-            "tokenizer": info.as_dict(), "tokenizer_file": "tokenizer.json",
+            "format": META_FORMAT,
+            "tokenizer": info.as_dict(), "tokenizer_file": TOKENIZER_NAME,
             "eot_token": self.eot_token, "files": stats["output"]["kept_files"],
             "columns": {"tokens": "tokens", "n_tokens": "n_tokens", "split": "split"},
             "val_fraction": self.val_fraction, "split_seed": self.seed,
@@ -184,4 +185,4 @@ class Tokenize(GlobalStage):
                     "kept (stages after it may drop some)",
             "corpuskit_version": __version__,
         }
-        write_text_atomic(Path(output, "meta.json"), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        write_text_atomic(meta_path(output), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")

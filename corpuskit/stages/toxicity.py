@@ -110,6 +110,7 @@ class ToxicityFilter(Stage):
 
     name = "toxicity"
     path_params = ("models", "blocked_domains_file")
+    report_scores = {"toxicity_score": ("toxicity score (P(toxic))", 0.0, 1.0)}
 
     def __init__(self, mode: str = "drop", threshold: float | None = None, blocklist: bool = True,
                  blocklist_min_hits: int = 3, blocklist_min_density: float = 6.0, models: dict[str, str] | None = None,
