@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import CorpuskitError
+from .gpt.runfiles import CHECKPOINT_NAME, LOG_NAME, LOSS_CHART_NAME, TOKENIZER_NAME
 
 
 def _fail(exc: Exception) -> None:
@@ -44,7 +45,7 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
 @click.command("train")
 @click.argument("tokens", type=click.Path(file_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Run directory: ckpt.npz, log.jsonl, loss.svg, tokenizer.json.")
+              help=f"Run directory: {CHECKPOINT_NAME}, {LOG_NAME}, {LOSS_CHART_NAME}, {TOKENIZER_NAME}.")
 @click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML file of training settings (a mapping, or a 'train:' section of one).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Any training setting (repeatable).")
@@ -85,7 +86,7 @@ def train_command(tokens, output, config_file, overrides, **flags):
         click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
         sys.exit(130)
     val = "unknown" if result.val_loss is None else f"{result.val_loss:.4f}"
-    click.echo(f"done at step {result.step}: val loss {val}; loss curve in {output / 'loss.svg'}")
+    click.echo(f"done at step {result.step}: val loss {val}; loss curve in {output / LOSS_CHART_NAME}")
 
 
 @click.command("generate")

@@ -1,10 +1,11 @@
-"""Generation with the key/value cache gives the logits of a full forward pass; sampling options."""
+"""Generation with the model's key/value cache gives the logits of a full forward pass; sampling options."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from corpuskit.gpt.model import GPT, GPTConfig, init_params
+from corpuskit.gpt.model import GPT, GPTConfig, KVCache, init_params
 from corpuskit.gpt.sample import Generator, generate, sample_next
 
 
@@ -53,3 +54,21 @@ def test_sampling_options():
     a = list(generate(params, cfg, [1, 2, 3], 20, seed=7))
     b = list(generate(params, cfg, [1, 2, 3], 20, seed=7))
     assert a == b and len(a) == 20 and a != list(generate(params, cfg, [1, 2, 3], 20, seed=8))
+
+
+def test_the_model_decodes_through_its_key_value_cache():
+    """GPT.forward with a KVCache, a batch of two one position at a time: the last position's logits of a full
+    forward pass, nothing kept for a backward pass, and no position past block_size."""
+    cfg, params = _model(block=8)
+    seqs = np.random.default_rng(1).integers(0, 17, (2, 8))
+    model = GPT(cfg, params)
+    full, _ = model.forward(seqs)
+    cache = KVCache(cfg, 2, params["wte"].dtype, np)
+    logits, _ = model.forward(seqs[:, :3], kv_cache=cache)
+    assert logits.shape == (2, 1, 17) and cache.length == 3 and model.cache is None
+    np.testing.assert_allclose(logits[:, 0], full[:, 2], rtol=1e-10, atol=1e-10)
+    for t in range(3, 8):
+        logits, _ = model.forward(seqs[:, t:t + 1], kv_cache=cache)
+        np.testing.assert_allclose(logits[:, 0], full[:, t], rtol=1e-10, atol=1e-10)
+    with pytest.raises(ValueError, match="block_size"):
+        model.forward(seqs[:, :1], kv_cache=cache)

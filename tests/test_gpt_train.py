@@ -87,6 +87,21 @@ def test_resume_reproduces_the_uninterrupted_run(tmp_path, threads):
         np.testing.assert_array_equal(a[k], b[k])
 
 
+def test_resume_redoes_the_log_lines_after_the_checkpoint(tmp_path):
+    """Lines logged after the last checkpoint (a crash before the next one), a torn one among them, are redone."""
+    tokens, _ = _token_dir(tmp_path)
+    cfg = TrainConfig(**SMALL, max_iters=20, eval_interval=10)
+    full = train(tokens, tmp_path / "full", cfg, log=lambda m: None)
+    train(tokens, tmp_path / "cut", cfg, log=lambda m: None, stop_after=12)
+    with open(tmp_path / "cut" / "log.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"step": 15, "loss": 99.0}) + "\n" + '{"step": 20, "lo')
+    second = train(tokens, tmp_path / "cut", cfg, log=lambda m: None)
+    assert [(h["step"], h.get("loss"), h.get("val_loss")) for h in second.history] == \
+        [(h["step"], h.get("loss"), h.get("val_loss")) for h in full.history]
+    lines = [json.loads(line) for line in (tmp_path / "cut" / "log.jsonl").read_text().splitlines()]
+    assert [h["step"] for h in lines] == [h["step"] for h in full.history]
+
+
 def test_clear_errors(tmp_path):
     short, _ = _token_dir(tmp_path / "short", TEXT[:60])
     with pytest.raises(CorpuskitError, match="block_size"):

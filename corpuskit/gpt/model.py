@@ -13,6 +13,9 @@ projection tied to the token embedding, then softmax cross-entropy. ``bias=False
 linear layers and LayerNorms (nanoGPT's shakespeare config). Dropout after the embedding, on the attention
 probabilities and on each residual branch.
 
+``GPT.forward`` is the only forward pass: training, evaluation, and generation, which passes a :class:`KVCache`
+so that each call runs only the new positions, their queries attending to the keys and values kept from before.
+
 All code goes through ``xp``, the array module of the parameters (numpy, or cupy when the parameters live on a
 GPU), so the same functions run on either.
 """
@@ -64,10 +67,11 @@ class GPTConfig:
 # Layers
 # ---------------------------------------------------------------------------------------------
 
-def embedding_forward(wte, wpe, idx):
-    """idx (B,T) int -> x (B,T,C) = wte[idx] + wpe[:T]  (``wpe`` may be fixed sinusoids)."""
+def embedding_forward(wte, wpe, idx, start=0):
+    """idx (B,T) int at positions start.. -> x (B,T,C) = wte[idx] + wpe[start:start+T]  (``wpe`` may be fixed
+    sinusoids)."""
     T = idx.shape[1]
-    x = wte[idx] + wpe[:T]
+    x = wte[idx] + wpe[start:start + T]
     return x, (idx,)
 
 
@@ -180,10 +184,11 @@ def matmul_backward(dout, cache):
 _MASKS: dict = {}
 
 
-def _causal_mask(T, dtype, xp):
-    key = (T, str(dtype), xp.__name__)
+def _causal_mask(T, TK, dtype, xp):
+    """(T, TK): 0 where query i (position TK - T + i) may see key j (j <= TK - T + i), -inf after it."""
+    key = (T, TK, str(dtype), xp.__name__)
     if key not in _MASKS:
-        _MASKS[key] = xp.triu(xp.full((T, T), -xp.inf, dtype=dtype), k=1)
+        _MASKS[key] = xp.triu(xp.full((T, TK), -xp.inf, dtype=dtype), k=TK - T + 1)
     return _MASKS[key]
 
 
@@ -197,7 +202,8 @@ def _matmul_into(a, b, out):
 
 
 def _causal_softmax(q, k, scale, exact_max):
-    """softmax(q k^T * scale + causal mask) over the last axis, computed in place in the scores array.
+    """softmax(q k^T * scale + causal mask) over the last axis, computed in place in the scores array. The T
+    queries are the last T of the TK positions of the keys (T = TK but while decoding with a key/value cache).
 
     Softmax does not change when a row is shifted by a constant; the usual constant is the row maximum, but
     NumPy's maximum along a 64-long last axis costs as much as the rest of the softmax. The diagonal score (the
@@ -205,30 +211,35 @@ def _causal_softmax(q, k, scale, exact_max):
     which shows as an infinite row sum: then None is returned and the caller recomputes with the maxima."""
     xp = array_module(q)
     B, NH, T, HS = q.shape
+    TK = k.shape[2]
     att = q @ k.transpose(0, 1, 3, 2)
     att *= scale
-    att += _causal_mask(T, att.dtype, xp)  # 0 on and below the diagonal, -inf above
+    att += _causal_mask(T, TK, att.dtype, xp)  # 0 on and below the (shifted) diagonal, -inf above
     if exact_max:
         att -= att.max(axis=-1, keepdims=True)
     else:
-        att -= att.diagonal(axis1=2, axis2=3).copy()[..., None]
+        att -= att.diagonal(offset=TK - T, axis1=2, axis2=3).copy()[..., None]
     with np.errstate(over="ignore"):
         xp.exp(att, out=att)
-    sums = att.reshape(-1, T) @ _filled(T, 1.0, att.dtype, xp)
+    sums = att.reshape(-1, TK) @ _filled(TK, 1.0, att.dtype, xp)
     if not exact_max and not bool(xp.isfinite(sums).all()):
         return None
     att /= sums.reshape(B, NH, T, 1)
     return att
 
 
-def attention_forward(qkv, n_head, dropout=0.0, rng=None):
+def attention_forward(qkv, n_head, dropout=0.0, rng=None, kv_cache=None, layer=0):
     """Causal multi-head self-attention. qkv (B,T,3C) -> out (B,T,C).
-    Caches q, k, v (B,NH,T,HS) and the attention probabilities ``att`` (B,NH,T,T), after dropout ``att_drop``."""
+    Caches q, k, v (B,NH,T,HS) and the attention probabilities ``att`` (B,NH,T,T), after dropout ``att_drop``.
+    With a ``kv_cache`` (decoding), the new keys and values join those of ``layer`` kept there, and the queries
+    attend to all of them."""
     xp = array_module(qkv)
     B, T, C3 = qkv.shape
     C = C3 // 3
     hs = C // n_head
     q, k, v = (qkv[..., i * C:(i + 1) * C].reshape(B, T, n_head, hs).transpose(0, 2, 1, 3) for i in range(3))
+    if kv_cache is not None:
+        k, v = kv_cache.store(layer, k, v)
     scale = 1.0 / math.sqrt(hs)
     att = _causal_softmax(q, k, scale, exact_max=False)
     if att is None:  # a score far above its row's diagonal: shift by the row maxima instead
@@ -432,6 +443,24 @@ def count_params(params: dict, config: GPTConfig, embeddings: bool = True) -> in
     return n if embeddings else n - (int(params["wpe"].size) if "wpe" in params else 0)
 
 
+class KVCache:
+    """The keys and values of the positions run so far, for decoding one token at a time: per layer,
+    (B, NH, block_size, HS) arrays filled in place, ``length`` positions of them in use."""
+
+    def __init__(self, config: GPTConfig, batch_size: int, dtype, xp):
+        shape = (batch_size, config.n_head, config.block_size, config.n_embd // config.n_head)
+        self.keys = [xp.zeros(shape, dtype) for _ in range(config.n_layer)]
+        self.values = [xp.zeros(shape, dtype) for _ in range(config.n_layer)]
+        self.length = 0
+
+    def store(self, layer: int, k, v):
+        """Keep the keys and values (B,NH,T,HS) of T new positions; -> those of every position so far."""
+        end = self.length + k.shape[2]
+        self.keys[layer][:, :, self.length:end] = k
+        self.values[layer][:, :, self.length:end] = v
+        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
+
+
 class GPT:
     """Forward and backward of the whole model over a parameter dict (see :func:`init_params`)."""
 
@@ -447,39 +476,34 @@ class GPT:
     def _p(self, name):
         return self.params.get(name)
 
-    def forward(self, idx, targets=None, train: bool = False, rng=None):
-        """Logits (B,T,V) and, with targets, the mean cross-entropy. Keeps what backward needs in ``self.cache``."""
+    def forward(self, idx, targets=None, train: bool = False, rng=None, kv_cache: KVCache | None = None):
+        """Logits (B,T,V) and, with targets, the mean cross-entropy. Keeps what backward needs in ``self.cache``.
+
+        With a ``kv_cache``, ``idx`` continues the positions the cache holds, only the last position's logits
+        (B,1,V) are computed (nanoGPT's generate wants no more) and nothing is kept for a backward pass."""
         cfg = self.config
         B, T = idx.shape
-        if T > cfg.block_size:
-            raise ValueError(f"sequence of {T} tokens is longer than block_size {cfg.block_size}")
+        start = 0 if kv_cache is None else kv_cache.length
+        if start + T > cfg.block_size:
+            raise ValueError(f"sequence of {start + T} tokens is longer than block_size {cfg.block_size}")
         p = 0.0 if not train else cfg.dropout
         if p > 0 and rng is None:
             raise ValueError("dropout needs an rng")
         wpe = self._p("wpe") if cfg.positions == "learned" else self._wpe_fixed
-        x, c_emb = embedding_forward(self.params["wte"], wpe, idx)
+        x, c_emb = embedding_forward(self.params["wte"], wpe, idx, start)
         x, c_drop = dropout_forward(x, p, rng)
         blocks = []
         for layer in range(cfg.n_layer):
-            h = f"h{layer}."
-            a, c_ln1 = layernorm_forward(x, self._p(h + "ln_1.w"), self._p(h + "ln_1.b"), cfg.layernorm_eps)
-            qkv, c_qkv = matmul_forward(a, self._p(h + "attn.c_attn.w"), self._p(h + "attn.c_attn.b"))
-            att, c_att = attention_forward(qkv, cfg.n_head, p, rng)
-            proj, c_proj = matmul_forward(att, self._p(h + "attn.c_proj.w"), self._p(h + "attn.c_proj.b"))
-            proj, c_rd1 = dropout_forward(proj, p, rng)
-            x = x + proj
-            m, c_ln2 = layernorm_forward(x, self._p(h + "ln_2.w"), self._p(h + "ln_2.b"), cfg.layernorm_eps)
-            fc, c_fc = matmul_forward(m, self._p(h + "mlp.c_fc.w"), self._p(h + "mlp.c_fc.b"))
-            g, c_gelu = (gelu_forward if cfg.gelu == "tanh" else gelu_exact_forward)(fc)
-            out, c_fcp = matmul_forward(g, self._p(h + "mlp.c_proj.w"), self._p(h + "mlp.c_proj.b"))
-            out, c_rd2 = dropout_forward(out, p, rng)
-            x = x + out
-            blocks.append((c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2))
+            x, c_block = self.block_forward(x, layer, p, rng, kv_cache)
+            blocks.append(c_block)
+        if kv_cache is not None:
+            kv_cache.length += T
+            x = x[:, -1:]
         xf, c_lnf = layernorm_forward(x, self.params["ln_f.w"], self._p("ln_f.b"), cfg.layernorm_eps)
         V = self.params["wte"].shape[0]
-        logits = (xf.reshape(-1, cfg.n_embd) @ self.params["wte"].T).reshape(B, T, V)  # tied output projection
+        logits = (xf.reshape(-1, cfg.n_embd) @ self.params["wte"].T).reshape(B, -1, V)  # tied output projection
         loss, c_ce = (None, None) if targets is None else crossentropy_forward(logits, targets)
-        self.cache = (c_emb, c_drop, blocks, c_lnf, xf, c_ce)
+        self.cache = (c_emb, c_drop, blocks, c_lnf, xf, c_ce) if kv_cache is None else None
         return logits, loss
 
     def backward(self, dloss: float = 1.0) -> dict:
@@ -496,23 +520,7 @@ class GPT:
         if cfg.bias:
             grads["ln_f.b"] = dlnf_b
         for layer in reversed(range(cfg.n_layer)):
-            h = f"h{layer}."
-            c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2 = blocks[layer]
-            dout = dropout_backward(dx, c_rd2)
-            dg, grads[h + "mlp.c_proj.w"], db_fcp = matmul_backward(dout, c_fcp)
-            dfc = (gelu_backward if cfg.gelu == "tanh" else gelu_exact_backward)(dg, c_gelu)
-            dm, grads[h + "mlp.c_fc.w"], db_fc = matmul_backward(dfc, c_fc)
-            dx_ln2, grads[h + "ln_2.w"], db_ln2 = layernorm_backward(dm, c_ln2)
-            dx = dx + dx_ln2
-            dproj = dropout_backward(dx, c_rd1)
-            datt, grads[h + "attn.c_proj.w"], db_proj = matmul_backward(dproj, c_proj)
-            dqkv = attention_backward(datt, c_att)
-            da, grads[h + "attn.c_attn.w"], db_qkv = matmul_backward(dqkv, c_qkv)
-            dx_ln1, grads[h + "ln_1.w"], db_ln1 = layernorm_backward(da, c_ln1)
-            dx = dx + dx_ln1
-            if cfg.bias:
-                grads.update({h + "mlp.c_proj.b": db_fcp, h + "mlp.c_fc.b": db_fc, h + "ln_2.b": db_ln2,
-                              h + "attn.c_proj.b": db_proj, h + "attn.c_attn.b": db_qkv, h + "ln_1.b": db_ln1})
+            dx = self.block_backward(dx, layer, blocks[layer], grads)
         dx = dropout_backward(dx, c_drop)
         dwte, dwpe = embedding_backward(dx, c_emb, V, cfg.positions == "learned")
         grads["wte"] = dwte + dwte_head
@@ -520,6 +528,44 @@ class GPT:
             grads["wpe"] = xp_pad_positions(dwpe, self.params["wpe"])
         self.cache = None
         return grads
+
+    def block_forward(self, x, layer: int, p: float, rng, kv_cache: KVCache | None = None):
+        """x + attn(ln_1(x)), then + mlp(ln_2(x)); dropout ``p`` on the attention and on both branches."""
+        cfg, h = self.config, f"h{layer}."
+        a, c_ln1 = layernorm_forward(x, self._p(h + "ln_1.w"), self._p(h + "ln_1.b"), cfg.layernorm_eps)
+        qkv, c_qkv = matmul_forward(a, self._p(h + "attn.c_attn.w"), self._p(h + "attn.c_attn.b"))
+        att, c_att = attention_forward(qkv, cfg.n_head, p, rng, kv_cache, layer)
+        proj, c_proj = matmul_forward(att, self._p(h + "attn.c_proj.w"), self._p(h + "attn.c_proj.b"))
+        proj, c_rd1 = dropout_forward(proj, p, rng)
+        x = x + proj
+        m, c_ln2 = layernorm_forward(x, self._p(h + "ln_2.w"), self._p(h + "ln_2.b"), cfg.layernorm_eps)
+        fc, c_fc = matmul_forward(m, self._p(h + "mlp.c_fc.w"), self._p(h + "mlp.c_fc.b"))
+        g, c_gelu = (gelu_forward if cfg.gelu == "tanh" else gelu_exact_forward)(fc)
+        out, c_fcp = matmul_forward(g, self._p(h + "mlp.c_proj.w"), self._p(h + "mlp.c_proj.b"))
+        out, c_rd2 = dropout_forward(out, p, rng)
+        x = x + out
+        return x, (c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2)
+
+    def block_backward(self, dx, layer: int, cache, grads: dict):
+        """-> the gradient of the block's input; the gradients of its parameters go into ``grads``."""
+        cfg, h = self.config, f"h{layer}."
+        c_ln1, c_qkv, c_att, c_proj, c_rd1, c_ln2, c_fc, c_gelu, c_fcp, c_rd2 = cache
+        dout = dropout_backward(dx, c_rd2)
+        dg, grads[h + "mlp.c_proj.w"], db_fcp = matmul_backward(dout, c_fcp)
+        dfc = (gelu_backward if cfg.gelu == "tanh" else gelu_exact_backward)(dg, c_gelu)
+        dm, grads[h + "mlp.c_fc.w"], db_fc = matmul_backward(dfc, c_fc)
+        dx_ln2, grads[h + "ln_2.w"], db_ln2 = layernorm_backward(dm, c_ln2)
+        dx = dx + dx_ln2
+        dproj = dropout_backward(dx, c_rd1)
+        datt, grads[h + "attn.c_proj.w"], db_proj = matmul_backward(dproj, c_proj)
+        dqkv = attention_backward(datt, c_att)
+        da, grads[h + "attn.c_attn.w"], db_qkv = matmul_backward(dqkv, c_qkv)
+        dx_ln1, grads[h + "ln_1.w"], db_ln1 = layernorm_backward(da, c_ln1)
+        dx = dx + dx_ln1
+        if cfg.bias:
+            grads.update({h + "mlp.c_proj.b": db_fcp, h + "mlp.c_fc.b": db_fc, h + "ln_2.b": db_ln2,
+                          h + "attn.c_proj.b": db_proj, h + "attn.c_attn.b": db_qkv, h + "ln_1.b": db_ln1})
+        return dx
 
 
 def xp_pad_positions(dwpe, wpe):

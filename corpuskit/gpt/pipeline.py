@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..fileio import write_text_atomic
+from .runfiles import SAMPLES_NAME
 
 GENERATE_DEFAULTS: dict[str, Any] = {"prompts": [""], "max_new_tokens": 200, "temperature": 0.8, "top_k": None,
                                      "top_p": None, "seed": 0}
@@ -35,47 +36,57 @@ GENERATE_DEFAULTS: dict[str, Any] = {"prompts": [""], "max_new_tokens": 200, "te
 
 def parse_model_sections(top: dict, checker, stage_names: list[str]) -> tuple[dict | None, dict | None]:
     """Validate ``train:`` and ``generate:`` (errors name the key and its line); returns them with defaults."""
-    from ..errors import CorpuskitError
-    from .train import TrainConfig
-
     train_section, generate_section = None, None
     if top.get("train") is not None:
-        known = {f.name for f in fields(TrainConfig)}
-        data = checker.mapping(top["train"], ("train",), known | {"run_dir"})
-        wrong = TrainConfig.mistyped(data)
-        if wrong:
-            checker.fail(("train", wrong[0]), f"expected {wrong[1]}, got {data[wrong[0]]!r}")
-        run_dir = data.get("run_dir", "model")
-        parts = PurePosixPath(str(run_dir)).parts
-        if not isinstance(run_dir, str) or not run_dir or run_dir.startswith(("/", "~")) or ".." in parts:
-            checker.fail(("train", "run_dir"), "expected a directory name inside the output directory")
-        if "tokenize" not in stage_names:
-            checker.fail(("train",), "training needs token shards: add a tokenize stage to the stages")
-        settings = {k: v for k, v in data.items() if k != "run_dir"}
-        try:
-            TrainConfig.from_dict(settings)
-        except (CorpuskitError, TypeError, ValueError) as exc:
-            checker.fail(("train",), str(exc))
-        train_section = {"run_dir": run_dir, **settings}
+        train_section = _parse_train_section(top["train"], checker, stage_names)
     if top.get("generate") is not None:
         if train_section is None:
             checker.fail(("generate",), "generate needs a train section")
-        data = checker.mapping(top["generate"], ("generate",), set(GENERATE_DEFAULTS))
-        gen = {**GENERATE_DEFAULTS, **data}
-        prompts = [gen["prompts"]] if isinstance(gen["prompts"], str) else gen["prompts"]
-        if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
-            checker.fail(("generate", "prompts"), "expected a prompt or a list of prompts")
-        gen["prompts"] = prompts
-        checks = {"max_new_tokens": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-                  "temperature": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
-                  "top_k": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1),
-                  "top_p": lambda v: v is None or (isinstance(v, (int, float)) and 0 < v <= 1),
-                  "seed": lambda v: isinstance(v, int) and not isinstance(v, bool)}
-        for key, ok in checks.items():
-            if not ok(gen[key]):
-                checker.fail(("generate", key), f"invalid value {gen[key]!r}")
-        generate_section = gen
+        generate_section = _parse_generate_section(top["generate"], checker)
     return train_section, generate_section
+
+
+def _parse_train_section(section, checker, stage_names: list[str]) -> dict:
+    """``run_dir`` and the TrainConfig settings of ``train:``."""
+    from ..errors import CorpuskitError
+    from .train import TrainConfig
+
+    known = {f.name for f in fields(TrainConfig)}
+    data = checker.mapping(section, ("train",), known | {"run_dir"})
+    wrong = TrainConfig.mistyped(data)
+    if wrong:
+        checker.fail(("train", wrong[0]), f"expected {wrong[1]}, got {data[wrong[0]]!r}")
+    run_dir = data.get("run_dir", "model")
+    parts = PurePosixPath(str(run_dir)).parts
+    if not isinstance(run_dir, str) or not run_dir or run_dir.startswith(("/", "~")) or ".." in parts:
+        checker.fail(("train", "run_dir"), "expected a directory name inside the output directory")
+    if "tokenize" not in stage_names:
+        checker.fail(("train",), "training needs token shards: add a tokenize stage to the stages")
+    settings = {k: v for k, v in data.items() if k != "run_dir"}
+    try:
+        TrainConfig.from_dict(settings)
+    except (CorpuskitError, TypeError, ValueError) as exc:
+        checker.fail(("train",), str(exc))
+    return {"run_dir": run_dir, **settings}
+
+
+def _parse_generate_section(section, checker) -> dict:
+    """The settings of ``generate:`` over :data:`GENERATE_DEFAULTS`, ``prompts`` always a list."""
+    data = checker.mapping(section, ("generate",), set(GENERATE_DEFAULTS))
+    gen = {**GENERATE_DEFAULTS, **data}
+    prompts = [gen["prompts"]] if isinstance(gen["prompts"], str) else gen["prompts"]
+    if not isinstance(prompts, list) or not prompts or not all(isinstance(p, str) for p in prompts):
+        checker.fail(("generate", "prompts"), "expected a prompt or a list of prompts")
+    gen["prompts"] = prompts
+    checks = {"max_new_tokens": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+              "temperature": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+              "top_k": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1),
+              "top_p": lambda v: v is None or (isinstance(v, (int, float)) and 0 < v <= 1),
+              "seed": lambda v: isinstance(v, int) and not isinstance(v, bool)}
+    for key, ok in checks.items():
+        if not ok(gen[key]):
+            checker.fail(("generate", key), f"invalid value {gen[key]!r}")
+    return gen
 
 
 def run_model_steps(config, *, log=print, force: bool = False) -> dict:
@@ -122,6 +133,6 @@ def _train_and_sample(config, out: Path, run_dir: Path, log):
             text = complete(run, prompt, gen["max_new_tokens"], temperature=gen["temperature"], top_k=gen["top_k"],
                             top_p=gen["top_p"], seed=gen["seed"] + i)
             samples.append({"prompt": prompt, "text": text, "seed": gen["seed"] + i})
-        write_text_atomic(run_dir / "samples.jsonl",
+        write_text_atomic(run_dir / SAMPLES_NAME,
                           "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in samples))
     return result, samples

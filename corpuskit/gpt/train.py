@@ -18,6 +18,8 @@ checkpoints that resume bit for bit, and a loss curve.
   the step, both random generators' states (batches, dropout; on a GPU the dropout generator's state is an array),
   the last evaluation and the configuration. Re-running the same command continues from it and gives the losses
   an uninterrupted run gives; re-running a finished run says so and prints its last losses.
+- **loop**: :class:`TrainingRun`, split as llm.c's train_gpt2.c: set-up (data, model, optimizer), ``resume``,
+  ``train_step`` (forward, backward, update), ``evaluate``, ``checkpoint`` and ``record`` (a log line).
 - **lock**: one training per run directory at a time (``RUN/.corpuskit.lock``, see corpuskit/lock.py), held from
   the first read of the checkpoint to the last write of the log and the loss curve.
 """
@@ -38,9 +40,11 @@ import pyarrow.parquet as pq
 from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
 from ..lock import DirectoryLock
+from ..token_shards import meta_path, read_meta, tokenizer_path
 from .model import GPTConfig, count_params, init_params
 from .optim import AdamW, clip_grads, lr_at
 from .parallel import DataParallel, parts_for, usable_cores
+from .runfiles import CHECKPOINT_NAME, LOG_NAME, LOSS_CHART_NAME, TOKENIZER_NAME, read_log
 
 
 @dataclass
@@ -149,35 +153,16 @@ class TokenData:
 def load_token_data(tokens_dir: str | Path, cache_dir: str | Path, cfg: TrainConfig) -> TokenData:
     """The train and val token streams of a ``corpuskit tokenize`` output, cached flat and memory-mapped."""
     tokens_dir = Path(tokens_dir)
-    meta_path = tokens_dir / "meta.json"
-    if not meta_path.exists():
-        raise CorpuskitError(f"{meta_path} not found: give the output directory of `corpuskit tokenize` "
+    meta = read_meta(tokens_dir)
+    if meta is None:
+        raise CorpuskitError(f"{meta_path(tokens_dir)} not found: give the output directory of `corpuskit tokenize` "
                              "(or of a pipeline that ends with the tokenize stage)")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    dtype = np.dtype(meta["tokenizer"]["token_dtype"])
     cache_dir = Path(cache_dir)
     stamp = {"tokenizer": meta["tokenizer"]["sha256"], "files": meta["files"], "val_from": cfg.val_from,
              "val_fraction": cfg.val_fraction if cfg.val_from == "tail" else None}
     stamp_path = cache_dir / "data.json"
     if not (stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp):
-        parts: dict[str, list[np.ndarray]] = {"train": [], "val": []}
-        for rel in meta["files"]:
-            table = pq.read_table(tokens_dir / rel, columns=[meta["columns"]["tokens"], meta["columns"]["split"]])
-            col = table.column(0).combine_chunks()
-            flat = col.values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
-            offsets = col.offsets.to_numpy()
-            split = np.array(table.column(1).to_pylist())
-            if cfg.val_from == "tail":
-                parts["train"].append(flat[offsets[0]:offsets[-1]])
-                continue
-            for name in ("train", "val"):
-                rows = np.flatnonzero(split == name)
-                if len(rows):
-                    parts[name].append(np.concatenate([flat[offsets[r]:offsets[r + 1]] for r in rows]))
-        streams = {k: np.concatenate(v) if v else np.zeros(0, dtype) for k, v in parts.items()}
-        if cfg.val_from == "tail":
-            cut = int(len(streams["train"]) * (1.0 - cfg.val_fraction))
-            streams = {"train": streams["train"][:cut], "val": streams["train"][cut:]}
+        streams = _token_streams(tokens_dir, meta, cfg)
         cache_dir.mkdir(parents=True, exist_ok=True)
         for name, arr in streams.items():
             with atomic_write(cache_dir / f"{name}.npy") as fh:
@@ -191,6 +176,31 @@ def load_token_data(tokens_dir: str | Path, cache_dir: str | Path, cfg: TrainCon
                                  f"{cfg.block_size + 1}: lower block_size or give more data"
                                  + (" (or use val_from: tail)" if name == "val" and cfg.val_from == "split" else ""))
     return TokenData(train, val, meta)
+
+
+def _token_streams(tokens_dir: Path, meta: dict, cfg: TrainConfig) -> dict[str, np.ndarray]:
+    """The shards' tokens concatenated per split, ``{"train": ..., "val": ...}``: by the shards' ``split`` column,
+    or (``val_from: tail``) all of them with the last ``val_fraction`` as val."""
+    dtype = np.dtype(meta["tokenizer"]["token_dtype"])
+    parts: dict[str, list[np.ndarray]] = {"train": [], "val": []}
+    for rel in meta["files"]:
+        table = pq.read_table(tokens_dir / rel, columns=[meta["columns"]["tokens"], meta["columns"]["split"]])
+        col = table.column(0).combine_chunks()
+        flat = col.values.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+        offsets = col.offsets.to_numpy()
+        split = np.array(table.column(1).to_pylist())
+        if cfg.val_from == "tail":
+            parts["train"].append(flat[offsets[0]:offsets[-1]])
+            continue
+        for name in ("train", "val"):
+            rows = np.flatnonzero(split == name)
+            if len(rows):
+                parts[name].append(np.concatenate([flat[offsets[r]:offsets[r + 1]] for r in rows]))
+    streams = {k: np.concatenate(v) if v else np.zeros(0, dtype) for k, v in parts.items()}
+    if cfg.val_from == "tail":
+        cut = int(len(streams["train"]) * (1.0 - cfg.val_fraction))
+        streams = {"train": streams["train"][:cut], "val": streams["train"][cut:]}
+    return streams
 
 
 def get_batch(data: np.ndarray, batch_size: int, block_size: int, rng: np.random.Generator):
@@ -432,18 +442,6 @@ def write_loss_svg(path: Path, train_points: list[tuple[int, float]], val_points
 # The loop
 # ---------------------------------------------------------------------------------------------
 
-def _read_log(path: Path) -> list[dict]:
-    """The entries of log.jsonl; a line cut short by a crash is ignored (it is redone after the checkpoint)."""
-    out = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue
-    return out
-
-
 @dataclass
 class TrainResult:
     step: int
@@ -464,7 +462,7 @@ def _loss_text(value: float | None) -> str:
     return "unknown" if value is None else f"{value:.4f}"
 
 
-def _evaluate(dp: DataParallel, data: TokenData, cfg: TrainConfig, xp) -> dict[str, float]:
+def _eval_losses(dp: DataParallel, data: TokenData, cfg: TrainConfig, xp) -> dict[str, float]:
     """Mean loss over ``eval_iters`` fixed windows of each split (the same windows at every evaluation)."""
     out = {}
     for name, arr in (("train", data.train), ("val", data.val)):
@@ -488,37 +486,43 @@ def train(tokens_dir: str | Path, run_dir: str | Path, cfg: TrainConfig, *, log=
 
 
 def _train_locked(tokens_dir, run_dir: Path, cfg: TrainConfig, log, stop_after: int | None) -> TrainResult:
-    data = load_token_data(tokens_dir, run_dir / "data", cfg)
-    source_tok = Path(tokens_dir, data.meta.get("tokenizer_file", "tokenizer.json"))
-    if source_tok.exists():  # generation needs it beside the checkpoint
+    """Set up, resume from the checkpoint if there is one, then train to ``max_iters`` (or ``stop_after`` steps)."""
+    run = TrainingRun(tokens_dir, run_dir, cfg)
+    if run.header is not None:
+        dropout_restored = run.resume()
+        if run.step >= cfg.max_iters:
+            log(run.complete_text())
+            return run.result()
+        run.log_resume(log, dropout_restored)
+    run.loop(log, stop_after)
+    return run.result()
+
+
+def _array_module(device: str):
+    """numpy, or cupy for ``device: gpu``."""
+    if device != "gpu":
+        return np
+    try:
+        import cupy
+    except ImportError as exc:
+        raise CorpuskitError("device: gpu needs CuPy (pip install cupy-cuda12x) and a GPU") from exc
+    return cupy
+
+
+def _copy_tokenizer(tokens_dir, meta: dict, run_dir: Path) -> None:
+    """The shards' tokenizer, copied beside the checkpoint: generation needs it there."""
+    source = tokenizer_path(tokens_dir, meta)
+    if source.exists():
         import shutil
 
-        with open(source_tok, "rb") as src, atomic_write(run_dir / "tokenizer.json") as dst:
+        with open(source, "rb") as src, atomic_write(run_dir / TOKENIZER_NAME) as dst:
             shutil.copyfileobj(src, dst)
-    mcfg = cfg.model_config(data.vocab_size)
-    xp = np
-    if cfg.device == "gpu":
-        try:
-            import cupy as xp  # noqa: F811
-        except ImportError as exc:
-            raise CorpuskitError("device: gpu needs CuPy (pip install cupy-cuda12x) and a GPU") from exc
-    dtype = np.dtype(cfg.dtype)
-    ckpt = run_dir / "ckpt.npz"
-    tokenizer_sha = data.meta["tokenizer"]["sha256"]
-    settings = {"model": mcfg.as_dict(), "train": cfg.checked_settings()}
-    if ckpt.exists():
-        header, params_np, m, v = load_checkpoint(ckpt)
-        if header["tokenizer_sha256"] != tokenizer_sha:
-            raise CorpuskitError(f"{ckpt} was trained with tokenizer {header['tokenizer_sha256'][:12]}, but "
-                                 f"{tokens_dir} was tokenized with {tokenizer_sha[:12]}: use a new run directory")
-        if header["settings"] != json.loads(json.dumps(settings)):
-            raise CorpuskitError(f"{ckpt} was made with other settings; use a new run directory to change them")
-        params = {k: xp.asarray(a) for k, a in params_np.items()}
-    else:
-        header = None
-        params = {k: xp.asarray(a) for k, a in init_params(mcfg, cfg.seed, dtype).items()}
-    n_params = count_params(params, mcfg)
-    need = estimate_memory(mcfg, cfg.batch_size, n_params, dtype.itemsize)
+
+
+def _check_memory(cfg: TrainConfig, mcfg: GPTConfig, n_params: int) -> int:
+    """The bytes a training step needs (:func:`estimate_memory`); on a CPU, an error when that is more than 90 % of
+    the memory available."""
+    need = estimate_memory(mcfg, cfg.batch_size, n_params, np.dtype(cfg.dtype).itemsize)
     if cfg.device == "cpu":
         import psutil
 
@@ -528,113 +532,209 @@ def _train_locked(tokens_dir, run_dir: Path, cfg: TrainConfig, log, stop_after: 
                                  f"state and activations for batch {cfg.batch_size} x {cfg.block_size}), but only "
                                  f"{avail / 2**30:.1f} GiB is available: lower batch_size (use grad_accum) or "
                                  "block_size")
-    parts = cfg.parts()
-    opt = AdamW(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
-    rng_data = np.random.default_rng([cfg.seed, 1])
-    rng_drop = (xp.random.default_rng([cfg.seed, 2]) if xp is np else xp.random.default_rng(cfg.seed + 2))
-    step, history, last_eval = 0, [], {}
-    if header is not None:
-        opt.load_state(header["adam_t"], m, v)
-        rng_data.bit_generator.state = header["rng_data"]
-        restored = restore_dropout_rng(rng_drop, xp, header.get("rng_dropout"), load_checkpoint_arrays(ckpt, "rng."))
-        step = header["step"]
-        history = [h for h in _read_log(run_dir / "log.jsonl") if h["step"] <= step]  # later lines are redone
-        write_text_atomic(run_dir / "log.jsonl", "".join(json.dumps(h) + "\n" for h in history))
-        last_eval = _last_evaluation(history, header)
-        if step >= cfg.max_iters:
-            log(f"{run_dir} is complete: step {step} of max_iters {cfg.max_iters}; last evaluation at step "
-                f"{last_eval.get('step', '?')}: train loss {_loss_text(last_eval.get('train_loss'))}, val loss "
-                f"{_loss_text(last_eval.get('val_loss'))}")
-            return TrainResult(step, last_eval.get("train_loss"), last_eval.get("val_loss"), history)
-        log(f"resuming {run_dir} at step {step}")
-        if not restored and cfg.dropout > 0:
+    return need
+
+
+class Throughput:
+    """Tokens per second since the last :meth:`restart`, and the MFU they give against the matmul peak."""
+
+    def __init__(self, cfg: TrainConfig, flops_per_token: float):
+        self.cfg, self.flops_per_token = cfg, flops_per_token
+        self.peak, self.peak_text = mfu_peak(cfg)
+        self.capped_before = False
+        self.restart()
+
+    def restart(self) -> None:
+        self.t0, self.tokens = time.perf_counter(), 0
+
+    def measure(self, log) -> tuple[float, float, bool]:
+        """(tokens/s, MFU, whether it was capped); the first capped MFU logs a note on the peak."""
+        dt = time.perf_counter() - self.t0
+        tps = self.tokens / dt if dt > 0 else float("nan")
+        mfu, capped = model_flops_utilization(tps, self.flops_per_token, self.peak)
+        if capped and not self.capped_before:
+            log(_capped_note(self.cfg, self.peak))
+            self.capped_before = True
+        return tps, mfu, capped
+
+
+class TrainingRun:
+    """One run's state (data, model, AdamW, the batch and dropout generators, step, log) and the parts of its loop,
+    as llm.c's train_gpt2.c has them: set up, resume, then evaluate and checkpoint, step, log, until max_iters."""
+
+    def __init__(self, tokens_dir, run_dir: Path, cfg: TrainConfig):
+        self.tokens_dir, self.run_dir, self.cfg = tokens_dir, run_dir, cfg
+        self.data = load_token_data(tokens_dir, run_dir / "data", cfg)
+        _copy_tokenizer(tokens_dir, self.data.meta, run_dir)
+        self.mcfg = cfg.model_config(self.data.vocab_size)
+        self.xp = xp = _array_module(cfg.device)
+        self.settings = {"model": self.mcfg.as_dict(), "train": cfg.checked_settings()}
+        self.header, params, self._saved_moments = self._checkpoint_or_init()
+        self.params = {k: xp.asarray(a) for k, a in params.items()}
+        self.n_params = count_params(self.params, self.mcfg)
+        self.step_bytes = _check_memory(cfg, self.mcfg, self.n_params)
+        self.parts = cfg.parts()
+        self.opt = AdamW(self.params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), weight_decay=cfg.weight_decay)
+        self.rng_data = np.random.default_rng([cfg.seed, 1])
+        self.rng_drop = xp.random.default_rng([cfg.seed, 2]) if xp is np else xp.random.default_rng(cfg.seed + 2)
+        self.step, self.history, self.last_eval = 0, [], {}
+
+    # set-up and resume
+
+    def _checkpoint_or_init(self) -> tuple[dict | None, dict, tuple[dict, dict] | None]:
+        """(header, weights, AdamW moments m and v) of the run's checkpoint, checked against this run's tokenizer
+        and settings; (None, initial weights, None) when there is none."""
+        ckpt = self.run_dir / CHECKPOINT_NAME
+        if not ckpt.exists():
+            return None, init_params(self.mcfg, self.cfg.seed, np.dtype(self.cfg.dtype)), None
+        header, params, m, v = load_checkpoint(ckpt)
+        tokenizer_sha = self.data.meta["tokenizer"]["sha256"]
+        if header["tokenizer_sha256"] != tokenizer_sha:
+            raise CorpuskitError(f"{ckpt} was trained with tokenizer {header['tokenizer_sha256'][:12]}, but "
+                                 f"{self.tokens_dir} was tokenized with {tokenizer_sha[:12]}: use a new run directory")
+        if header["settings"] != json.loads(json.dumps(self.settings)):
+            raise CorpuskitError(f"{ckpt} was made with other settings; use a new run directory to change them")
+        return header, params, (m, v)
+
+    def resume(self) -> bool:
+        """Continue from the checkpoint: AdamW's moments and step count, both generators, the step, and the log cut
+        back to the checkpoint's step (later lines are redone). Whether the dropout generator was restored."""
+        header, (m, v) = self.header, self._saved_moments
+        self._saved_moments = None
+        self.opt.load_state(header["adam_t"], m, v)
+        self.rng_data.bit_generator.state = header["rng_data"]
+        restored = restore_dropout_rng(self.rng_drop, self.xp, header.get("rng_dropout"),
+                                       load_checkpoint_arrays(self.run_dir / CHECKPOINT_NAME, "rng."))
+        self.step = header["step"]
+        self.history = [h for h in read_log(self.run_dir) if h["step"] <= self.step]
+        write_text_atomic(self.run_dir / LOG_NAME, "".join(json.dumps(h) + "\n" for h in self.history))
+        self.last_eval = _last_evaluation(self.history, header)
+        return restored
+
+    def complete_text(self) -> str:
+        last = self.last_eval
+        return (f"{self.run_dir} is complete: step {self.step} of max_iters {self.cfg.max_iters}; last evaluation at "
+                f"step {last.get('step', '?')}: train loss {_loss_text(last.get('train_loss'))}, val loss "
+                f"{_loss_text(last.get('val_loss'))}")
+
+    def log_resume(self, log, dropout_restored: bool) -> None:
+        log(f"resuming {self.run_dir} at step {self.step}")
+        if not dropout_restored and self.cfg.dropout > 0:
             log("note: the checkpoint holds no dropout generator state for this device (made by an older corpuskit, "
                 "or on another GPU): dropout masks will differ from an uninterrupted run")
-        if header.get("parts", parts) != parts:
-            log(f"note: the run so far split each batch into {header['parts']} parts, this machine uses {parts} "
-                "(set threads to match): losses will differ in rounding from an uninterrupted run")
-    decay_steps = cfg.lr_decay_iters or cfg.max_iters
-    tokens_per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
-    peak, peak_text = mfu_peak(cfg)
-    fpt = flops_per_token(mcfg, n_params - (int(params["wpe"].size) if "wpe" in params else 0))
-    log(f"model: {n_params / 1e6:.2f} M parameters, {mcfg.n_layer} layers, {mcfg.n_head} heads, {mcfg.n_embd} "
-        f"channels, block {mcfg.block_size}, vocabulary {mcfg.vocab_size}; data: {len(data.train):,} train / "
-        f"{len(data.val):,} val tokens; ~{need / 2**20:.0f} MiB per step; {peak_text}; batch in {parts} part(s) "
-        "at once")
+        if self.header.get("parts", self.parts) != self.parts:
+            log(f"note: the run so far split each batch into {self.header['parts']} parts, this machine uses "
+                f"{self.parts} (set threads to match): losses will differ in rounding from an uninterrupted run")
 
-    def checkpoint(at: int):
-        drop_state, drop_arrays = dropout_rng_state(rng_drop, xp)
-        save_checkpoint(ckpt, params, opt, {
-            "step": at, "adam_t": opt.t, "rng_data": rng_data.bit_generator.state, "rng_dropout": drop_state,
-            "last_eval": last_eval, "settings": settings, "tokenizer_sha256": tokenizer_sha,
-            "tokenizer": data.meta["tokenizer"], "parts": parts, "corpuskit_format": "corpuskit-gpt/1"},
-            {"rng." + k: a for k, a in drop_arrays.items()})
+    def model_text(self, peak_text: str) -> str:
+        mcfg = self.mcfg
+        return (f"model: {self.n_params / 1e6:.2f} M parameters, {mcfg.n_layer} layers, {mcfg.n_head} heads, "
+                f"{mcfg.n_embd} channels, block {mcfg.block_size}, vocabulary {mcfg.vocab_size}; data: "
+                f"{len(self.data.train):,} train / {len(self.data.val):,} val tokens; ~{self.step_bytes / 2**20:.0f} "
+                f"MiB per step; {peak_text}; batch in {self.parts} part(s) at once")
 
-    if header is None:
-        write_text_atomic(run_dir / "log.jsonl", "")
+    # the loop
 
-    def record(entry: dict):
-        history.append(entry)
-        with open(run_dir / "log.jsonl", "a", encoding="utf-8") as fh:
+    def loop(self, log, stop_after: int | None) -> None:
+        """Evaluate and checkpoint every ``eval_interval`` steps, step, log every ``log_interval`` steps; until
+        ``max_iters``, or until this call has made ``stop_after`` steps (then a checkpoint to continue from)."""
+        cfg = self.cfg
+        meter = Throughput(cfg, flops_per_token(self.mcfg, count_params(self.params, self.mcfg, embeddings=False)))
+        log(self.model_text(meter.peak_text))
+        if self.header is None:
+            write_text_atomic(self.run_dir / LOG_NAME, "")
+        with DataParallel(self.mcfg, self.params, self.parts) as dp:
+            done_here = 0
+            meter.restart()
+            while True:
+                if self.step % cfg.eval_interval == 0 or self.step == cfg.max_iters:
+                    self.evaluate(dp, log)
+                    self.checkpoint()
+                    meter.restart()
+                if self.step >= cfg.max_iters:
+                    break
+                if stop_after is not None and done_here >= stop_after:
+                    self.checkpoint()
+                    break
+                lr = lr_at(self.step, cfg.lr, cfg.min_lr, cfg.warmup_iters, cfg.lr_decay_iters or cfg.max_iters)
+                loss, norm = self.train_step(dp, lr)
+                done_here += 1
+                meter.tokens += cfg.batch_size * cfg.block_size * cfg.grad_accum
+                if self.step % cfg.log_interval == 0 or self.step == cfg.max_iters:
+                    self.log_step(log, meter, loss, lr, norm)
+                    meter.restart()
+            self.write_curve()
+
+    def train_step(self, dp: DataParallel, lr: float) -> tuple[float, float]:
+        """Forward and backward over ``grad_accum`` micro-batches, the gradients averaged and clipped, one AdamW
+        update. -> (mean loss, gradient norm before clipping)."""
+        loss, grads = self._accumulated_grads(dp)
+        norm = clip_grads(grads, self.cfg.grad_clip)
+        self.opt.step(grads, lr)
+        self.step += 1
+        return loss, norm
+
+    def _accumulated_grads(self, dp: DataParallel) -> tuple[float, dict]:
+        """Mean loss and mean gradients of ``grad_accum`` random batches from the train split."""
+        cfg, xp = self.cfg, self.xp
+        grads, loss_sum = None, 0.0
+        for _ in range(cfg.grad_accum):
+            x, y = get_batch(self.data.train, cfg.batch_size, cfg.block_size, self.rng_data)
+            loss, g = dp.loss_and_grads(xp.asarray(x), xp.asarray(y), self.rng_drop)
+            loss_sum += loss
+            if grads is None:
+                grads = g
+            else:
+                for k in grads:
+                    grads[k] += g[k]
+        if cfg.grad_accum > 1:
+            for k in grads:
+                grads[k] /= cfg.grad_accum
+        return loss_sum / cfg.grad_accum, grads
+
+    def evaluate(self, dp: DataParallel, log) -> None:
+        """Train and val loss on the fixed windows, logged, and the loss curve; not again for a step the log has
+        them for (a resumed run)."""
+        if any(h["step"] == self.step and "val_loss" in h for h in self.history):
+            return
+        ev = _eval_losses(dp, self.data, self.cfg, self.xp)
+        self.last_eval = {"step": self.step, "train_loss": ev["train"], "val_loss": ev["val"]}
+        self.record(self.last_eval)
+        log(f"step {self.step}: train loss {ev['train']:.4f}, val loss {ev['val']:.4f}")
+        self.write_curve()
+
+    def log_step(self, log, meter: Throughput, loss: float, lr: float, norm: float) -> None:
+        tps, mfu, capped = meter.measure(log)
+        self.record({"step": self.step, "loss": loss, "lr": lr, "grad_norm": norm, "tokens_per_s": tps, "mfu": mfu,
+                     "mfu_capped": capped})
+        mfu_text = "n/a" if mfu != mfu else f"{mfu * 100:.1f}%" + (" (capped)" if capped else "")
+        log(f"step {self.step}: loss {loss:.4f}, lr {lr:.2e}, grad norm {norm:.3f}, {tps:,.0f} tokens/s, "
+            f"MFU {mfu_text}")
+
+    # what the run writes
+
+    def checkpoint(self) -> None:
+        drop_state, drop_arrays = dropout_rng_state(self.rng_drop, self.xp)
+        tokenizer = self.data.meta["tokenizer"]
+        save_checkpoint(self.run_dir / CHECKPOINT_NAME, self.params, self.opt, {
+            "step": self.step, "adam_t": self.opt.t, "rng_data": self.rng_data.bit_generator.state,
+            "rng_dropout": drop_state, "last_eval": self.last_eval, "settings": self.settings,
+            "tokenizer_sha256": tokenizer["sha256"], "tokenizer": tokenizer, "parts": self.parts,
+            "corpuskit_format": "corpuskit-gpt/1"}, {"rng." + k: a for k, a in drop_arrays.items()})
+
+    def record(self, entry: dict) -> None:
+        """One line of the log."""
+        self.history.append(entry)
+        with open(self.run_dir / LOG_NAME, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry) + "\n")
 
-    def curve():
-        write_loss_svg(run_dir / "loss.svg", [(h["step"], h["loss"]) for h in history if "loss" in h],
+    def write_curve(self) -> None:
+        history, mcfg, cfg = self.history, self.mcfg, self.cfg
+        write_loss_svg(self.run_dir / LOSS_CHART_NAME, [(h["step"], h["loss"]) for h in history if "loss" in h],
                        [(h["step"], h["val_loss"]) for h in history if "val_loss" in h],
                        [(h["step"], h["train_loss"]) for h in history if "train_loss" in h],
                        f"{mcfg.n_layer}L {mcfg.n_head}H {mcfg.n_embd}C, block {mcfg.block_size}, "
                        f"batch {cfg.batch_size}x{cfg.grad_accum}")
 
-    with DataParallel(mcfg, params, parts) as dp:
-        done_here, capped_before = 0, False
-        t_last, tokens_since = time.perf_counter(), 0
-        while True:
-            if step % cfg.eval_interval == 0 or step == cfg.max_iters:
-                if not any(h["step"] == step and "val_loss" in h for h in history):
-                    ev = _evaluate(dp, data, cfg, xp)
-                    last_eval = {"step": step, "train_loss": ev["train"], "val_loss": ev["val"]}
-                    record(last_eval)
-                    log(f"step {step}: train loss {ev['train']:.4f}, val loss {ev['val']:.4f}")
-                    curve()
-                checkpoint(step)
-                t_last, tokens_since = time.perf_counter(), 0
-            if step >= cfg.max_iters:
-                break
-            if stop_after is not None and done_here >= stop_after:
-                checkpoint(step)
-                break
-            lr = lr_at(step, cfg.lr, cfg.min_lr, cfg.warmup_iters, decay_steps)
-            grads, loss_sum = None, 0.0
-            for _ in range(cfg.grad_accum):
-                x, y = get_batch(data.train, cfg.batch_size, cfg.block_size, rng_data)
-                loss, g = dp.loss_and_grads(xp.asarray(x), xp.asarray(y), rng_drop)
-                loss_sum += loss
-                if grads is None:
-                    grads = g
-                else:
-                    for k in grads:
-                        grads[k] += g[k]
-            if cfg.grad_accum > 1:
-                for k in grads:
-                    grads[k] /= cfg.grad_accum
-            norm = clip_grads(grads, cfg.grad_clip)
-            opt.step(grads, lr)
-            step += 1
-            done_here += 1
-            tokens_since += tokens_per_step
-            loss_value = loss_sum / cfg.grad_accum
-            if step % cfg.log_interval == 0 or step == cfg.max_iters:
-                dt = time.perf_counter() - t_last
-                tps = tokens_since / dt if dt > 0 else float("nan")
-                mfu, capped = model_flops_utilization(tps, fpt, peak)
-                if capped and not capped_before:
-                    log(_capped_note(cfg, peak))
-                    capped_before = True
-                record({"step": step, "loss": loss_value, "lr": lr, "grad_norm": norm, "tokens_per_s": tps,
-                        "mfu": mfu, "mfu_capped": capped})
-                mfu_text = "n/a" if mfu != mfu else f"{mfu * 100:.1f}%" + (" (capped)" if capped else "")
-                log(f"step {step}: loss {loss_value:.4f}, lr {lr:.2e}, grad norm {norm:.3f}, "
-                    f"{tps:,.0f} tokens/s, MFU {mfu_text}")
-                t_last, tokens_since = time.perf_counter(), 0
-        curve()
-    return TrainResult(step, last_eval.get("train_loss"), last_eval.get("val_loss"), history)
+    def result(self) -> TrainResult:
+        return TrainResult(self.step, self.last_eval.get("train_loss"), self.last_eval.get("val_loss"), self.history)
