@@ -27,11 +27,11 @@ def main():
 
 def _run_config(config, force, workers, quiet, verbose):
     """Run a validated configuration's stages, print the summary; the common end of ``clean`` and ``dedup``."""
-    from .runner import Runner
+    from .pipeline import run as run_pipeline
 
     try:
         progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
-        result = Runner(config, force=force, workers=workers, progress=progress).run()
+        result = run_pipeline(config, force=force, workers=workers, progress=progress, report=False).run
     except CorpuskitError as exc:
         _fail(exc)
     except KeyboardInterrupt:

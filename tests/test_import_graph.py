@@ -110,3 +110,57 @@ def test_the_stage_contract_and_the_floor_import_no_implementation():
     assert not any(m.startswith("corpuskit.stages") or m == "corpuskit.classifier_training"
                    for m in graph["corpuskit.classifier"])
     assert not any("corpuskit.classifier_training" in graph[m] for m in graph if m.startswith("corpuskit.stages"))
+
+
+# The layers of the package, lowest first (docs/ARCHITECTURE.md draws them). A module imports only from its own
+# layer or lower ones; a new module must be placed here (a module in no layer fails the test).
+LAYERS: list[tuple[str, list[str]]] = [
+    ("floor: values, errors, text, file helpers, file-name modules", [
+        "corpuskit", "corpuskit.values", "corpuskit.errors", "corpuskit.text", "corpuskit.schema", "corpuskit.stats",
+        "corpuskit.processes", "corpuskit.charset", "corpuskit.progress", "corpuskit.fileio", "corpuskit.lock",
+        "corpuskit.fingerprint", "corpuskit.ids", "corpuskit.charts", "corpuskit.tokenizer",
+        "corpuskit.token_shards", "corpuskit.gpt.runfiles", "corpuskit.clean"]),
+    ("documents in and out", ["corpuskit.readers", "corpuskit.readers.*", "corpuskit.writers", "corpuskit.inputs"]),
+    ("the stage contract", ["corpuskit.stage"]),
+    ("components: stages, dedup, classifier, executors, the GPT", [
+        "corpuskit.stages", "corpuskit.stages.*", "corpuskit.dedup", "corpuskit.dedup.*", "corpuskit.classifier",
+        "corpuskit.models", "corpuskit.executors", "corpuskit.executors.*", "corpuskit.gpt", "corpuskit.gpt.*"]),
+    ("the stages by name", ["corpuskit.registry"]),
+    ("the data part of a pipeline, reports, classifier training", [
+        "corpuskit.config", "corpuskit.report", "corpuskit.classifier_training"]),
+    ("the runner, a whole pipeline document", ["corpuskit.runner", "corpuskit.recipe"]),
+    ("a whole run: the Python API", ["corpuskit.pipeline"]),
+    ("the command line", ["corpuskit.cli", "corpuskit.cli_gpt", "corpuskit.cli_classifier"]),
+]
+
+
+def layer_of(module: str) -> int:
+    """The layer that names ``module``, else the one whose ``package.*`` holds it (a name beats a pattern)."""
+    named = [i for i, (_, patterns) in enumerate(LAYERS) if module in patterns]
+    found = named or [i for i, (_, patterns) in enumerate(LAYERS)
+                      if any(p.endswith(".*") and module.startswith(p[:-1]) for p in patterns)]
+    assert len(found) == 1, f"{module} is in {len(found)} layers: place it in exactly one of LAYERS"
+    return found[0]
+
+
+def test_imports_point_down_the_layers():
+    assert layer_of("corpuskit.gpt.runfiles") == 0 and layer_of("corpuskit.gpt.train") == 3  # a name beats .*
+    graph = import_graph()
+    upward = [f"{m} ({LAYERS[layer_of(m)][0]}) imports {t} ({LAYERS[layer_of(t)][0]})"
+              for m in sorted(graph) for t in sorted(graph[m]) if layer_of(t) > layer_of(m)]
+    assert not upward, "imports from a lower layer to a higher one:\n" + "\n".join(upward)
+
+
+def test_components_of_one_layer_stay_apart():
+    graph = import_graph()
+
+    def imports(prefix: str, forbidden: tuple[str, ...]) -> list[str]:
+        return [f"{m} imports {t}" for m in graph if m == prefix or m.startswith(prefix + ".")
+                for t in graph[m] if t.startswith(forbidden)]
+
+    # the GPT knows no stage, executor or dedup; the stages know no GPT and no executor; executors know no stage
+    assert not imports("corpuskit.gpt", ("corpuskit.stages", "corpuskit.executors", "corpuskit.dedup"))
+    assert not imports("corpuskit.stages", ("corpuskit.gpt", "corpuskit.executors"))
+    assert not imports("corpuskit.executors", ("corpuskit.stages", "corpuskit.gpt", "corpuskit.dedup"))
+    # the runner runs stages, not models: the GPT joins a pipeline in corpuskit.recipe and corpuskit.pipeline
+    assert not imports("corpuskit.runner", ("corpuskit.gpt",))
