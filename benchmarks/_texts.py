@@ -64,3 +64,25 @@ def detok_wikitext(s: str) -> str:
     s = re.sub(r" (['’](?:s|re|ve|ll|d|m)\b|n't\b)", r"\1", s)
     s = re.sub(r'" ([^"]*?) "', r'"\1"', s)
     return s.strip()
+
+
+def wikitext_articles(path: Path, *, detokenize: bool = True) -> list[list[str]]:
+    """WikiText's articles (each starts at a `` = Title = `` line) as lists of lines: the title, then the section
+    headings (without their ``=``) and paragraphs, detokenised with runs of spaces folded; or, with
+    ``detokenize=False``, every line as distributed (stripped, headings with their ``=``)."""
+    def fold(s: str) -> str:
+        return re.sub(r" +", " ", detok_wikitext(s))
+
+    articles: list[list[str]] = []
+    current = None
+    for line in path.read_text(encoding="utf-8").split("\n") + [" = END = "]:
+        title = re.match(r"^ = ([^=].*?) = $", line)
+        if title:
+            if current:
+                articles.append(current)
+            current = [fold(title.group(1)) if detokenize else line.strip()]
+        elif current is not None and line.strip():
+            section = re.match(r"^ (= )+(.*?)( =)+ $", line) if detokenize else None
+            current.append(line.strip() if not detokenize else fold(section.group(2) if section else line))
+    return articles
+

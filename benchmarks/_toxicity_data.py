@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _texts import detok_wikitext, gutenberg_chapters, paragraphs as book_paragraphs, read_speech  # benchmarks/ is on sys.path
+from _texts import gutenberg_chapters, paragraphs as book_paragraphs, read_speech, wikitext_articles  # benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -190,24 +190,10 @@ def zh_classical_prose() -> list[Doc]:
 
 
 # --------------------------------------------------------------------------------------- benign domains, en
-def _detok_wikitext(s: str) -> str:
-    return re.sub(r" +", " ", detok_wikitext(s)).strip()
-
-
 def wikitext() -> list[Doc]:
-    lines = (DATA / "quality-pos-wikitext2" / "valid.txt").read_text(encoding="utf-8").split("\n")
-    docs, cur = [], None
-    for line in lines + [" = END = "]:
-        m = re.match(r"^ = ([^=].*?) = $", line)
-        if m:
-            if cur:
-                n = len(docs)
-                docs.append(Doc("wikitext", "en", f"article:{n}", f"wikitext-valid#{n}", "\n".join(cur)))
-            cur = [_detok_wikitext(m.group(1))]
-        elif cur is not None and line.strip():
-            sec = re.match(r"^ (= )+(.*?)( =)+ $", line)
-            cur.append(_detok_wikitext(sec.group(2)) if sec else _detok_wikitext(line))
-    return docs
+    articles = wikitext_articles(DATA / "quality-pos-wikitext2" / "valid.txt")
+    return [Doc("wikitext", "en", f"article:{n}", f"wikitext-valid#{n}", "\n".join(lines))
+            for n, lines in enumerate(articles)]
 
 
 def gutenberg() -> list[Doc]:

@@ -67,7 +67,7 @@ from corpuskit.clean import clean_pipeline, default_stages  # noqa: E402
 from corpuskit.config import load_yaml
 from corpuskit.recipe import parse_config  # noqa: E402
 from corpuskit.runner import Runner  # noqa: E402
-from _texts import detok_wikitext as _detok_tokens, gutenberg_chapters, paragraphs, read_speech  # noqa: E402
+from _texts import gutenberg_chapters, paragraphs, read_speech, wikitext_articles  # noqa: E402
 
 DROPPED_WEB_STAGES = {"exact_dedup", "minhash_dedup", "line_dedup", "tokenize"}
 #: rules about a document's length, reported apart (the issue: they may reject short poems)
@@ -187,39 +187,16 @@ def zh_guwen() -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------ good sets, en
-def detok_wikitext(s: str) -> str:
-    """The shared WikiText detokeniser, runs of spaces folded."""
-    return re.sub(r" +", " ", _detok_tokens(s))
-
-
 def wikitext() -> list[dict]:
     """One document per article (a ' = Title = ' line); section headings kept as lines without '='."""
-    lines = _need(SHARED / "quality-pos-wikitext2" / "valid.txt").read_text(encoding="utf-8").split("\n")
-    docs, cur = [], None
-    for line in lines + [" = END = "]:
-        m = re.match(r"^ = ([^=].*?) = $", line)
-        if m:
-            if cur:
-                docs.append({"id": f"wikitext-valid#{len(docs)}", "text": "\n".join(cur)})
-            cur = [detok_wikitext(m.group(1))]
-        elif cur is not None and line.strip():
-            sec = re.match(r"^ (= )+(.*?)( =)+ $", line)
-            cur.append(detok_wikitext(sec.group(2)) if sec else detok_wikitext(line))
-    return docs
+    articles = wikitext_articles(_need(SHARED / "quality-pos-wikitext2" / "valid.txt"))
+    return [{"id": f"wikitext-valid#{i}", "text": "\n".join(lines)} for i, lines in enumerate(articles)]
 
 
 def wikitext_raw() -> list[dict]:
     """The same articles as distributed: WikiText's own tokenisation (`` , ``, ``@-@``, ``@,@``), not detokenised."""
-    lines = _need(SHARED / "quality-pos-wikitext2" / "valid.txt").read_text(encoding="utf-8").split("\n")
-    docs, cur = [], None
-    for line in lines + [" = END = "]:
-        if re.match(r"^ = ([^=].*?) = $", line):
-            if cur:
-                docs.append({"id": f"wikitext-valid-raw#{len(docs)}", "text": "\n".join(cur)})
-            cur = [line.strip()]
-        elif cur is not None and line.strip():
-            cur.append(line.strip())
-    return docs
+    articles = wikitext_articles(_need(SHARED / "quality-pos-wikitext2" / "valid.txt"), detokenize=False)
+    return [{"id": f"wikitext-valid-raw#{i}", "text": "\n".join(lines)} for i, lines in enumerate(articles)]
 
 
 def gutenberg() -> list[dict]:
