@@ -69,19 +69,66 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
     link loops and anything else that is not a regular file (a FIFO would block the reader for ever). A named
     input that is a dangling link or a loop is an error saying so. Paths in ``skipped`` are valid Unicode.
     """
-    found: dict[str, InputFile] = {}
-    roots: list[str] = []
-    skipped: list[str] = []
+    collected = _InputCollector(fmt)
+    for item in inputs:
+        collected.add_input(item)
+    if not collected.found:
+        raise InputError(", ".join(path_text(i) for i in inputs), f"no input files of a known type found"
+                         f"{_skipped_summary(collected.skipped)}")
+    root = os.path.commonpath(collected.roots) if collected.roots else os.getcwd()
+    files = [collected.found[p] for p in sorted(collected.found)]
+    return files, root, collected.skipped
 
-    def add(path: str, explicit: bool):
+
+def _skipped_summary(skipped: list[str]) -> str:
+    """The first few skipped files, for the error that no input file was found."""
+    if not skipped:
+        return ""
+    return f" (skipped: {'; '.join(skipped[:5])}{'; ...' if len(skipped) > 5 else ''})"
+
+
+class _InputCollector:
+    """The files found so far (by absolute path), the roots of the inputs, and the files skipped with why."""
+
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        self.found: dict[str, InputFile] = {}
+        self.roots: list[str] = []
+        self.skipped: list[str] = []
+
+    def add_input(self, item: str) -> None:
+        """One input as named: a pattern, a directory or a file; anything else is an error."""
+        if is_glob(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                raise InputError(item, "the pattern matches no file")
+            self.roots.append(os.path.abspath(_glob_root(item)))
+            for match in matches:
+                if os.path.isdir(match):
+                    self.walk(match)
+                else:
+                    self.add_file(match, explicit=False)
+        elif os.path.isdir(item):
+            self.roots.append(os.path.abspath(item))
+            self.walk(item)
+        elif os.path.isfile(item):
+            self.roots.append(os.path.dirname(os.path.abspath(item)))
+            self.add_file(item, explicit=True)
+        elif os.path.lexists(item):  # a dangling link, a link loop, a FIFO...
+            raise InputError(path_text(item), unreadable(item) or "not a regular file")
+        else:
+            raise InputError(path_text(item), "no such file or directory")
+
+    def add_file(self, path: str, explicit: bool) -> None:
+        """A file, if its type is known and it can be read; else skipped, or an error when it was named
+        (``explicit``)."""
         path = os.path.abspath(path)
-        name = os.path.basename(path)
-        f = detect_format(name) if fmt == "auto" else fmt
+        f = detect_format(os.path.basename(path)) if self.fmt == "auto" else self.fmt
         if f is None:
             if explicit:
                 raise InputError(path_text(path), "unknown input type; name it with --format "
                                  "(jsonl, parquet, warc, html, txt)")
-            skipped.append(f"{path_text(path)} (unknown file type)")
+            self.skipped.append(f"{path_text(path)} (unknown file type)")
             return
         problem = unreadable(path)
         if problem is None:
@@ -92,11 +139,12 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
         if problem is not None:
             if explicit:
                 raise InputError(path_text(path), problem)
-            skipped.append(f"{path_text(path)} ({problem})")
+            self.skipped.append(f"{path_text(path)} ({problem})")
             return
-        found[path] = InputFile(path, f, size)
+        self.found[path] = InputFile(path, f, size)
 
-    def walk(directory: str):
+    def walk(self, directory: str) -> None:
+        """The files under a directory, in sorted order, without hidden ones or links leading out of it."""
         inside = os.path.realpath(directory)
         for dirpath, dirnames, filenames in os.walk(directory):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -106,35 +154,10 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
                 path = os.path.join(dirpath, name)
                 target = os.path.realpath(path)
                 if os.path.commonpath([inside, target]) != inside:  # a link out of the named directory
-                    skipped.append(f"{path_text(os.path.abspath(path))} (a link to {path_text(target)}, "
-                                   f"outside {path_text(inside)})")
+                    self.skipped.append(f"{path_text(os.path.abspath(path))} (a link to {path_text(target)}, "
+                                        f"outside {path_text(inside)})")
                     continue
-                add(path, explicit=False)
-
-    for item in inputs:
-        if is_glob(item):
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
-                raise InputError(item, "the pattern matches no file")
-            roots.append(os.path.abspath(_glob_root(item)))
-            for m in matches:
-                walk(m) if os.path.isdir(m) else add(m, explicit=False)
-        elif os.path.isdir(item):
-            roots.append(os.path.abspath(item))
-            walk(item)
-        elif os.path.isfile(item):
-            roots.append(os.path.dirname(os.path.abspath(item)))
-            add(item, explicit=True)
-        elif os.path.lexists(item):  # a dangling link, a link loop, a FIFO...
-            raise InputError(path_text(item), unreadable(item) or "not a regular file")
-        else:
-            raise InputError(path_text(item), "no such file or directory")
-    if not found:
-        why = f" (skipped: {'; '.join(skipped[:5])}{'; ...' if len(skipped) > 5 else ''})" if skipped else ""
-        raise InputError(", ".join(path_text(i) for i in inputs), f"no input files of a known type found{why}")
-    root = os.path.commonpath(roots) if roots else os.getcwd()
-    files = [found[p] for p in sorted(found)]
-    return files, root, skipped
+                self.add_file(path, explicit=False)
 
 
 MAX_FILES_PER_SHARD = 10_000

@@ -224,9 +224,7 @@ def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, log: Read
     if (read_stats.docs_in == docs_before and len(log.errors) == errors_before and task.start == 0
             and task.end is None):
         log.warnings.append({"file": task.rel, "warning": "no documents in this file (is it empty?)"})
-    skipped = getattr(reader, "skipped_records", None) or {}
-    for rtype, n in skipped.items():
-        key = f"warc_records_skipped:{rtype}"
+    for key, n in reader.counters().items():
         log.counters[key] = log.counters.get(key, 0) + n
     if reported[0]:
         report_progress(nbytes=reported[0])

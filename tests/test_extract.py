@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from corpuskit.charset import decode_html
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.runner import run_pipeline
 from corpuskit.schema import CORE_SCHEMA
 from corpuskit.stages.extract import ExtractStage

@@ -80,7 +80,7 @@ def test_truncated_warc_does_not_crash_and_counts_bad_records():
     reader = make_reader("warc", options)
     docs = list(reader.iter_docs(task, ProgressSink()))
     assert len(docs) == 1 and "Example Domain" in docs[0].text
-    assert reader.skipped_records.get("bad-length", 0) >= 1
+    assert reader.counters().get("warc_records_skipped:bad-length", 0) >= 1
 
 
 def test_wet_conversion_records_are_plain_text():

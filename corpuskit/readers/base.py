@@ -89,6 +89,11 @@ class Reader:
     def iter_docs(self, task: ReadTask, progress: "ProgressSink") -> Iterator[Doc]:
         raise NotImplementedError
 
+    def counters(self) -> dict[str, int]:
+        """What this reader passed over without a document row, per reason, keyed as in ``stats.json``'s read
+        counters (e.g. ``warc_records_skipped:request``); summed over the files it read."""
+        return {}
+
     def too_large(self, doc_id: str, nbytes: int, url: str | None = None, preview: str = "") -> Doc:
         return Doc(doc_id, preview[:REJECT_PREVIEW_CHARS], url, TEXT_PLAIN,
                    {"bytes": nbytes}, f"read:too-large>{self.options.max_doc_bytes}")

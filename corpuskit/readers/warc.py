@@ -312,12 +312,62 @@ class _Block:
             pass
 
 
+class _Header:
+    """One WARC record's header as read, and what a document made of the record carries (id, URL, meta)."""
+
+    def __init__(self, index: int, doc_id: str, start: int, lines: list[bytes], size: int):
+        self.index, self.doc_id = index, doc_id
+        self.start = start  # stream position of the record
+        self.lines, self.size = lines, size  # size: bytes in lines
+        self.fields = _parse_header(lines)
+        self.rtype = self.fields.get("warc-type", "")
+        self.is_doc = self.rtype in DOCUMENT_RECORDS
+        self.url = self.fields.get("warc-target-uri")
+        self.meta = {"warc_type": self.rtype or None, "warc_record_id": self.fields.get("warc-record-id"),
+                     "warc_date": self.fields.get("warc-date")}
+        self.length_text = self.fields.get("content-length", "")
+        self.length = int(self.length_text) if self.length_text.isdigit() else None
+
+    @property
+    def ended(self) -> bool:
+        """Whether a blank line ends the header."""
+        return not self.lines[-1].strip()
+
+
+def _read_header_lines(stream: _Stream) -> tuple[list[bytes], int]:
+    """The header's lines from the position, up to the blank line that ends it (included), ``_MAX_HEADER`` bytes
+    or the end of the file, and their size in bytes; ``([], 0)`` at the end of the file."""
+    first = stream.readline(_MAX_HEADER)
+    if not first:
+        return [], 0
+    lines, size = [first], len(first)
+    while size <= _MAX_HEADER and lines[-1].strip():
+        line = stream.readline(_MAX_HEADER + 1 - size)
+        if not line:
+            break
+        lines.append(line)
+        size += len(line)
+    return lines, size
+
+
+def _preview(doc: Doc | None) -> str:
+    """What a rejected record keeps of the document read from it."""
+    return doc.text[:REJECT_PREVIEW_CHARS] if doc is not None else ""
+
+
 class WarcReader(Reader):
+    """WARC and ARC files. Records that are not documents are counted by WARC type, and records whose length
+    disagrees with the file or whose header is no header by that problem: :meth:`counters`."""
+
     format = "warc"
 
     def __init__(self, options):
         super().__init__(options)
-        self.skipped_records: dict[str, int] = {}
+        self.skipped_records: dict[str, int] = {}  # WARC type or problem -> records
+
+    def counters(self) -> dict[str, int]:
+        """Per-reason counts of the records skipped so far, keyed as in ``stats.json``."""
+        return {f"warc_records_skipped:{key}": n for key, n in self.skipped_records.items()}
 
     def iter_docs(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
         stream = _Stream(task.path, self.options)
@@ -332,8 +382,8 @@ class WarcReader(Reader):
         if not is_warc:  # ARC (or not an archive at all: warcio says so)
             yield from self._iter_archive(task, progress)
 
-    def _count(self, key: str) -> None:
-        self.skipped_records[key] = self.skipped_records.get(key, 0) + 1
+    def _count(self, key: str, n: int = 1) -> None:
+        self.skipped_records[key] = self.skipped_records.get(key, 0) + n
 
     def _iter_warc(self, task: ReadTask, stream: _Stream, progress: ProgressSink) -> Iterator[Doc]:
         loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
@@ -342,86 +392,101 @@ class WarcReader(Reader):
         while True:
             stream.skip_blank()
             record_start = stream.tell()
-            first = stream.readline(_MAX_HEADER)
-            if not first:
+            lines, size = _read_header_lines(stream)
+            if not lines:
                 return
             index += 1
-            doc_id = f"{task.rel}#{index}"
-            lines, size = [first], len(first)
-            while size <= _MAX_HEADER and lines[-1].strip():
-                line = stream.readline(_MAX_HEADER + 1 - size)
-                if not line:
-                    break
-                lines.append(line)
-                size += len(line)
-            fields = _parse_header(lines)
-            rtype = fields.get("warc-type", "")
-            is_doc = rtype in DOCUMENT_RECORDS
-            url = fields.get("warc-target-uri")
-            meta = {"warc_type": rtype or None, "warc_record_id": fields.get("warc-record-id"),
-                    "warc_date": fields.get("warc-date")}
-            if lines[-1].strip():  # no blank line ending the header
-                if size <= _MAX_HEADER:  # the file ends inside it
-                    if is_doc:
-                        yield Doc(doc_id, "", url, TEXT_HTML, meta, TRUNCATED)
-                    raise InputError(task.path, "the file ends inside a record header (truncated download?)",
-                                     position=f"record {index}")
-                self._count("bad-header")  # not a header: go on at the next record start
-                if is_doc:
-                    yield Doc(doc_id, "", url, TEXT_HTML, meta, "read:bad-header")
-                self._resume(stream, stream.find_record(record_start + 1), task.path, index)
+            header = _Header(index, f"{task.rel}#{index}", record_start, lines, size)
+            if not header.ended:
+                yield from self._unended_header(task, stream, header)
                 continue
-            length_text = fields.get("content-length", "")
-            length = int(length_text) if length_text.isdigit() else None
-            block_start = stream.tell()
-            doc = parse_error = None
-            block = None
-            if length is not None:
-                block = _Block(stream, length, loose=convention.get("loose") is True)
-                if is_doc:
-                    try:
-                        reader = WarcioBuffer(block, starting_data=b"".join(lines))
-                        record = loader.parse_record_stream(reader, known_format="warc")
-                        doc = self.record_to_doc(record, doc_id)
-                    except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError,
-                            ValueError) as exc:
-                        parse_error = exc
-                block.drain()
-                if block.error is not None or (block.short and block.inner is None):
-                    # the file ends inside this record (a truncated download, or its last record is too long)
-                    if is_doc:
-                        text = doc.text[:REJECT_PREVIEW_CHARS] if doc is not None else ""
-                        yield Doc(doc_id, text, url, TEXT_HTML, doc.meta if doc else meta, TRUNCATED)
-                    why = f" ({block.error.message})" if block.error is not None else ""
-                    raise InputError(task.path, f"the file ends inside a record (truncated download?){why}",
-                                     position=f"record {index}") from block.error
-            if block is not None and not block.short and self._followed_by_record(stream, convention):
-                if not is_doc:
-                    self._count(rtype or "untyped")
-                elif doc is not None:
-                    yield doc
-                else:
-                    meta["error"] = str(parse_error)[:500]
-                    yield Doc(doc_id, "", url, TEXT_HTML, meta, "read:malformed-record")
-            else:  # the length disagrees with the stream
-                self._count("bad-length")
-                inner = block.inner if block is not None else None
-                if inner is not None:  # too long: the next record starts inside the declared block
-                    found = inner
-                elif length is not None:  # too short (or too long by a few bytes: a header across the end)
-                    found = stream.find_record(block_start + max(length - _TAIL, 0))
-                else:
-                    found = stream.find_record(block_start)
-                if found is not None:
-                    meta["block_length"] = found[0] - found[1] - block_start
-                meta["content_length"] = length if length is not None else length_text[:100]
-                if is_doc:
-                    text = doc.text[:REJECT_PREVIEW_CHARS] if doc is not None else ""
-                    yield Doc(doc_id, text, url, TEXT_HTML, meta, BAD_LENGTH)
-                else:
-                    self._count(rtype or "untyped")
-                self._resume(stream, found, task.path, index)
+            yield from self._read_record(task, stream, header, loader, convention)
             progress.update(stream.raw_position())
+
+    def _unended_header(self, task: ReadTask, stream: _Stream, header: _Header) -> Iterator[Doc]:
+        """A header without the blank line that ends it: the file ends inside it (an input error), or it is too
+        long to be a header (skipped; reading goes on at the next record start)."""
+        if header.size <= _MAX_HEADER:  # the file ends inside it
+            if header.is_doc:
+                yield Doc(header.doc_id, "", header.url, TEXT_HTML, header.meta, TRUNCATED)
+            raise InputError(task.path, "the file ends inside a record header (truncated download?)",
+                             position=f"record {header.index}")
+        self._count("bad-header")
+        if header.is_doc:
+            yield Doc(header.doc_id, "", header.url, TEXT_HTML, header.meta, "read:bad-header")
+        self._resume(stream, stream.find_record(header.start + 1), task.path, header.index)
+
+    def _read_record(self, task: ReadTask, stream: _Stream, header: _Header, loader: ArcWarcRecordLoader,
+                     convention: dict) -> Iterator[Doc]:
+        """The record's block after its header: the document (or its reject), or a count; a length that
+        disagrees with the stream is rejected and reading resumes at the next record."""
+        block_start = stream.tell()
+        doc = parse_error = None
+        block = None
+        if header.length is not None:
+            block = _Block(stream, header.length, loose=convention.get("loose") is True)
+            if header.is_doc:
+                doc, parse_error = self._parse_document(block, header, loader)
+            block.drain()
+            if block.error is not None or (block.short and block.inner is None):
+                yield from self._truncated(task, header, doc, block)
+        if block is not None and not block.short and self._followed_by_record(stream, convention):
+            yield from self._whole_record(header, doc, parse_error)
+        else:
+            yield from self._bad_length(task, stream, header, block, block_start, doc)
+
+    def _parse_document(self, block: _Block, header: _Header,
+                        loader: ArcWarcRecordLoader) -> tuple[Doc | None, Exception | None]:
+        """The document warcio reads from the record, or the error it raised."""
+        try:
+            reader = WarcioBuffer(block, starting_data=b"".join(header.lines))
+            record = loader.parse_record_stream(reader, known_format="warc")
+            return self.record_to_doc(record, header.doc_id), None
+        except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError, ValueError) as exc:
+            return None, exc
+
+    @staticmethod
+    def _truncated(task: ReadTask, header: _Header, doc: Doc | None, block: _Block) -> Iterator[Doc]:
+        """The file ends inside this record (a truncated download, or its last record is too long): the document
+        is rejected and the file is an input error."""
+        if header.is_doc:
+            yield Doc(header.doc_id, _preview(doc), header.url, TEXT_HTML,
+                      doc.meta if doc is not None else header.meta, TRUNCATED)
+        why = f" ({block.error.message})" if block.error is not None else ""
+        raise InputError(task.path, f"the file ends inside a record (truncated download?){why}",
+                         position=f"record {header.index}") from block.error
+
+    def _whole_record(self, header: _Header, doc: Doc | None, parse_error: Exception | None) -> Iterator[Doc]:
+        """A record whose length agrees with the stream: its document, its reject, or (not a document) a count."""
+        if not header.is_doc:
+            self._count(header.rtype or "untyped")
+        elif doc is not None:
+            yield doc
+        else:
+            header.meta["error"] = str(parse_error)[:500]
+            yield Doc(header.doc_id, "", header.url, TEXT_HTML, header.meta, "read:malformed-record")
+
+    def _bad_length(self, task: ReadTask, stream: _Stream, header: _Header, block: _Block | None,
+                    block_start: int, doc: Doc | None) -> Iterator[Doc]:
+        """A Content-Length that disagrees with the stream (or is missing): the record is rejected (a document)
+        or counted, and reading resumes at the next record start."""
+        self._count("bad-length")
+        inner = block.inner if block is not None else None
+        if inner is not None:  # too long: the next record starts inside the declared block
+            found = inner
+        elif header.length is not None:  # too short (or too long by a few bytes: a header across the end)
+            found = stream.find_record(block_start + max(header.length - _TAIL, 0))
+        else:
+            found = stream.find_record(block_start)
+        meta = header.meta
+        if found is not None:
+            meta["block_length"] = found[0] - found[1] - block_start
+        meta["content_length"] = header.length if header.length is not None else header.length_text[:100]
+        if header.is_doc:
+            yield Doc(header.doc_id, _preview(doc), header.url, TEXT_HTML, meta, BAD_LENGTH)
+        else:
+            self._count(header.rtype or "untyped")
+        self._resume(stream, found, task.path, header.index)
 
     @staticmethod
     def _followed_by_record(stream: _Stream, convention: dict) -> bool:
@@ -489,7 +554,7 @@ class WarcReader(Reader):
                 index += 1
                 rtype = record.rec_type
                 if rtype not in DOCUMENT_RECORDS:
-                    self.skipped_records[rtype] = self.skipped_records.get(rtype, 0) + 1
+                    self._count(rtype)
                     continue
                 try:
                     doc = self.record_to_doc(record, f"{task.rel}#{index}")
@@ -503,7 +568,7 @@ class WarcReader(Reader):
                 progress.update(raw.tell())
         finally:
             if records is not None and records.err_count:
-                self.skipped_records["bad-length"] = self.skipped_records.get("bad-length", 0) + records.err_count
+                self._count("bad-length", records.err_count)
             progress.update(raw.tell())
             if stream is not raw:
                 stream.close()

@@ -32,34 +32,23 @@ fails with ``extract:error`` instead of waking the kernel's OOM killer. The pipe
 0.5-1 ms per real page (2-5 % of the extraction time). ``isolation: inline`` extracts in the worker
 itself with a ``SIGALRM`` timer (main thread only): for debugging and profiling; it is not
 meaningfully faster, its timer cannot interrupt a long C call (the lxml parser), and a crash takes
-the worker down. See ``docs/extraction.md`` for the measurements behind the defaults.
+the worker down. The child process and the timer live in :mod:`corpuskit.stages._extraction_isolation`;
+this module holds the stage and the extraction proper. See ``docs/extraction.md`` for the measurements
+behind the defaults.
 """
 
 from __future__ import annotations
 
-import atexit
-import json
-import os
-import pickle
-import select
-import signal
-import struct
-import subprocess
-import sys
-import threading
-import time
 import unicodedata
-import weakref
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..processes import die_with_parent
 from ..schema import TEXT_HTML, TEXT_PLAIN, with_columns
 from ..stage import Stage, StageResult, register
 from ..values import parse_size
+from ._extraction_isolation import InlineBackend, ProcessBackend
 
 REASON_NO_TEXT = "extract:no-text"
 REASON_TOO_LARGE = "extract:too-large"
@@ -73,12 +62,14 @@ ISOLATIONS = ("process", "inline")
 #: The function that extracts one page, as ``module:name``, imported where it runs (in the child process too). Tests
 #: replace it on the class (``ExtractStage.extract_function``) to inject faults: a hung page, a crash, runaway memory.
 EXTRACT_FUNCTION = "corpuskit.stages.extract:extract_html"
+#: The function that readies a process to extract (``prepare_extraction``), as ``module:name``: run once per process.
+PREPARE_FUNCTION = "corpuskit.stages.extract:prepare_extraction"
 
 _LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 
 # ---------------------------------------------------------------------------------------------
-# Extraction proper (runs in the child process, or inline)
+# Extraction proper (runs in the extraction child process, or inline)
 
 
 # Citation markers: a ``<sup>`` holding only a bracketed number, range or list (``[13]``, ``[2-4]``, ``[1, 5]``),
@@ -286,12 +277,10 @@ def _text_with_plain_tables(body, formatting: bool) -> str:
     return "\n".join(lines)
 
 
-def resolve_function(spec: str):
-    """The function named ``module:name``."""
-    import importlib
-
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
+def prepare_extraction(kwargs: dict[str, Any]) -> None:
+    """Ready this process to extract with ``kwargs``: quiet trafilatura's loggers and warm it up."""
+    _quiet_loggers()
+    _warm_up(kwargs)
 
 
 def _quiet_loggers() -> None:
@@ -308,366 +297,6 @@ def _warm_up(kwargs: dict[str, Any]) -> None:
             + "<p>This paragraph is long enough to count as the main text of a page.</p>" * 8
             + "</article></body></html>")
     extract_html(page, "https://example.com/a", kwargs)
-
-
-# ---------------------------------------------------------------------------------------------
-# Framing over pipes: 8-byte length + pickle, read and written with deadlines
-
-
-class _Deadline(Exception):
-    pass
-
-
-def _wait(fd: int, for_write: bool, deadline: float | None) -> None:
-    remaining = None
-    if deadline is not None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise _Deadline()
-    if hasattr(select, "poll"):  # no FD_SETSIZE limit
-        poller = select.poll()
-        poller.register(fd, select.POLLOUT if for_write else select.POLLIN)
-        ready = poller.poll(None if remaining is None else max(1, int(remaining * 1000 + 0.999)))
-    else:  # pragma: no cover
-        r, w, _ = select.select([] if for_write else [fd], [fd] if for_write else [], [], remaining)
-        ready = r or w
-    if not ready:
-        raise _Deadline()
-
-
-def _write_all(fd: int, data: bytes, deadline: float | None) -> None:
-    view = memoryview(data)
-    while view:
-        _wait(fd, True, deadline)
-        try:
-            n = os.write(fd, view[: 1 << 20])
-        except BlockingIOError:
-            continue
-        view = view[n:]
-
-
-def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        _wait(fd, False, deadline)
-        chunk = os.read(fd, min(n - got, 1 << 20))
-        if not chunk:
-            raise EOFError("pipe closed")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
-def _send(fd: int, obj: Any, deadline: float | None = None) -> None:
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    _write_all(fd, struct.pack("<Q", len(payload)) + payload, deadline)
-
-
-def _recv(fd: int, deadline: float | None = None) -> Any:
-    (size,) = struct.unpack("<Q", _read_exact(fd, 8, deadline))
-    return pickle.loads(_read_exact(fd, size, deadline))
-
-
-# ---------------------------------------------------------------------------------------------
-# The child process
-
-
-def _child_main() -> None:
-    """Entry point of the extraction child: ``python -c 'from corpuskit.stages.extract import _child_main; ...'``."""
-    # The protocol uses the original stdin/stdout; anything a library prints goes to stderr.
-    rfd, wfd = os.dup(0), os.dup(1)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    die_with_parent(int(os.environ.get("CORPUSKIT_EXTRACT_PARENT", "0")) or os.getppid())
-    try:
-        init = _recv(rfd)
-    except EOFError:
-        return
-    kwargs = init["kwargs"]
-    extract = resolve_function(init.get("extract", EXTRACT_FUNCTION))
-    _quiet_loggers()
-    _warm_up(kwargs)
-    if init.get("max_memory_mb"):
-        try:
-            import resource
-
-            limit = int(init["max_memory_mb"]) * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):
-            pass
-    _send(wfd, ("ready", os.getpid()))
-    while True:
-        try:
-            msg = _recv(rfd)
-        except EOFError:
-            return
-        if msg[0] != "batch":
-            return
-        for html, url in msg[1]:
-            t0 = time.perf_counter()
-            fatal = False
-            try:
-                text, meta = extract(html, url, kwargs)
-                result = ("ok", text, meta)
-            except MemoryError:
-                result, fatal = ("error", "MemoryError", None), True
-            except RecursionError:
-                result = ("error", "RecursionError", None)
-            except Exception as exc:  # noqa: BLE001 - any failure of a page is that page's problem
-                result = ("error", f"{type(exc).__name__}: {exc}"[:300], None)
-            _send(wfd, result + (time.perf_counter() - t0, fatal))
-            if fatal:  # the heap may be in a sorry state: let the parent start a fresh child
-                return
-
-
-def _grow_pipe(fd: int, size: int = 1 << 20) -> None:
-    """A 1 MiB pipe instead of 64 KiB: fewer wake-ups per page sent (Linux; best effort)."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
-    except (ImportError, OSError):
-        pass
-
-
-# The child sees the parent's sys.path (as multiprocessing's spawn does), so it imports this very corpuskit.
-_BOOT = ("import json, os, sys; sys.path[:] = json.loads(os.environ['CORPUSKIT_EXTRACT_SYSPATH']); "
-         "from corpuskit.stages.extract import _child_main; _child_main()")
-
-
-class _ChildProcess:
-    """Parent-side handle on one extraction child."""
-
-    def __init__(self, init: dict, startup_timeout: float):
-        self.init = init
-        self.startup_timeout = startup_timeout
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = dict(os.environ)
-        env["CORPUSKIT_EXTRACT_SYSPATH"] = json.dumps([str(Path(p).resolve()) if p else os.getcwd()
-                                                       for p in sys.path])
-        env["CORPUSKIT_EXTRACT_PARENT"] = str(os.getpid())
-        self.proc = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, env=env, close_fds=True)
-        self.wfd, self.rfd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
-        os.set_blocking(self.wfd, False)  # writes honour their deadline even if the child stops reading
-        _grow_pipe(self.wfd)
-        deadline = time.monotonic() + self.startup_timeout
-        try:
-            _send(self.wfd, self.init, deadline)
-            reply = _recv(self.rfd, deadline)
-        except (_Deadline, EOFError, OSError) as exc:
-            code = self.kill()
-            raise RuntimeError(f"the extraction child process did not start ({type(exc).__name__}, "
-                               f"exit code {code}); see its error output above") from None
-        if reply[0] != "ready":
-            self.kill()
-            raise RuntimeError(f"the extraction child process answered {reply!r}")
-
-    @property
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def send_batch(self, docs: list[tuple[str, str | None]], deadline: float) -> None:
-        _send(self.wfd, ("batch", docs), deadline)
-
-    def result(self, deadline: float):
-        return _recv(self.rfd, deadline)
-
-    def kill(self) -> int | None:
-        """Kill and reap the child; returns its exit status."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        try:
-            proc.kill()
-        except OSError:
-            pass
-        code = proc.wait()
-        for f in (proc.stdin, proc.stdout):
-            try:
-                f.close()
-            except OSError:
-                pass
-        return code
-
-    def close(self, grace: float = 2.0) -> None:
-        """Ask the child to exit (EOF on its input), then kill it if it does not."""
-        proc = self.proc
-        if proc is None:
-            return
-        try:
-            proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
-        self.kill()
-
-
-_LIVE_CHILDREN: "weakref.WeakSet[_ProcessBackend]" = weakref.WeakSet()
-
-
-@atexit.register
-def _close_children() -> None:
-    for backend in list(_LIVE_CHILDREN):
-        backend.close()
-
-
-class _ProcessBackend:
-    """Sends pages to a child process; enforces the per-page deadline; restarts the child after a crash."""
-
-    def __init__(self, kwargs: dict, timeout: float, max_memory_mb: int | None, chunk_docs: int,
-                 chunk_bytes: int, startup_timeout: float = 120.0, extract: str = EXTRACT_FUNCTION):
-        self.init = {"kwargs": kwargs, "max_memory_mb": max_memory_mb, "extract": extract}
-        self.timeout = timeout
-        self.chunk_docs, self.chunk_bytes = chunk_docs, chunk_bytes
-        self.startup_timeout = startup_timeout
-        self.child: _ChildProcess | None = None
-        self.owner = os.getpid()
-        self.starts = 0
-        _LIVE_CHILDREN.add(self)
-
-    def _ensure_child(self) -> _ChildProcess:
-        if self.owner != os.getpid():  # forked: the child belongs to the parent process
-            self.child, self.owner = None, os.getpid()
-            _LIVE_CHILDREN.add(self)
-        if self.child is None or not self.child.alive:
-            if self.child is not None:
-                self.child.kill()
-            self.child = _ChildProcess(self.init, self.startup_timeout)
-            self.child.start()
-            self.starts += 1
-        return self.child
-
-    def _chunks(self, jobs: list[tuple[int, str, str | None]]):
-        chunk, size = [], 0
-        for job in jobs:
-            n = len(job[1])
-            if chunk and (len(chunk) >= self.chunk_docs or size + n > self.chunk_bytes):
-                yield chunk
-                chunk, size = [], 0
-            chunk.append(job)
-            size += n
-        if chunk:
-            yield chunk
-
-    def run(self, jobs: list[tuple[int, str, str | None]], counters: dict[str, float]) -> dict[int, tuple]:
-        """``{row: ("ok", text, meta) | ("timeout",) | ("error", message)}`` for each job."""
-        out: dict[int, tuple] = {}
-        queue = list(self._chunks(jobs))
-        send_failures = 0
-        while queue:
-            chunk = queue.pop(0)
-            starts_before = self.starts
-            child = self._ensure_child()
-            if starts_before and self.starts > starts_before:
-                counters["child_restarts"] += 1
-            try:
-                child.send_batch([(html, url) for _, html, url in chunk],
-                                 time.monotonic() + 30.0 + sum(len(h) for _, h, _ in chunk) / 1e6)
-            except (_Deadline, OSError):
-                # the child died while idle (or its pipe broke): nobody to blame, try again
-                child.kill()
-                send_failures += 1
-                if send_failures > 3:
-                    raise RuntimeError("the extraction child process keeps dying before it gets a page")
-                queue.insert(0, chunk)
-                continue
-            for k, (row, _, _) in enumerate(chunk):
-                deadline = time.monotonic() + self.timeout
-                try:
-                    status, value, meta, seconds, fatal = child.result(deadline)
-                except _Deadline:
-                    child.kill()
-                    out[row] = ("timeout",)
-                    counters["timeouts"] += 1
-                    counters["extract_seconds"] += self.timeout
-                except (EOFError, OSError):
-                    code = child.kill()
-                    out[row] = ("error", f"extraction process died (exit status {code})")
-                    counters["crashes"] += 1
-                else:
-                    counters["extract_seconds"] += seconds
-                    out[row] = (status, value, meta) if status == "ok" else (status, value)
-                    if not fatal:
-                        continue
-                    child.kill()
-                    counters["crashes"] += 1
-                if chunk[k + 1:]:
-                    queue.insert(0, chunk[k + 1:])
-                break
-        return out
-
-    def close(self) -> None:
-        if self.child is not None and self.owner == os.getpid():
-            self.child.close()
-        self.child = None
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
-
-
-class _PageTimeout(BaseException):
-    """Raised by the SIGALRM handler; a BaseException so trafilatura's ``except Exception`` cannot swallow it."""
-
-
-class _InlineBackend:
-    """Extract in this process, with a SIGALRM timer where one is available (main thread, Unix)."""
-
-    def __init__(self, kwargs: dict, timeout: float, extract=extract_html):
-        self.kwargs, self.timeout, self.extract = kwargs, timeout, extract
-        _quiet_loggers()
-        _warm_up(kwargs)
-
-    def run(self, jobs, counters):
-        out: dict[int, tuple] = {}
-        use_timer = (self.timeout > 0 and hasattr(signal, "setitimer")
-                     and threading.current_thread() is threading.main_thread())
-        if not use_timer:
-            counters["untimed_docs"] += len(jobs)
-        previous = None
-        if use_timer:
-            def on_alarm(signum, frame):
-                raise _PageTimeout()
-
-            previous = signal.signal(signal.SIGALRM, on_alarm)
-        try:
-            for row, html, url in jobs:
-                t0 = time.perf_counter()
-                try:
-                    if use_timer:
-                        signal.setitimer(signal.ITIMER_REAL, self.timeout)
-                    try:
-                        text, meta = self.extract(html, url, self.kwargs)
-                    finally:
-                        if use_timer:
-                            signal.setitimer(signal.ITIMER_REAL, 0)
-                    out[row] = ("ok", text, meta)
-                except _PageTimeout:
-                    out[row] = ("timeout",)
-                    counters["timeouts"] += 1
-                except (Exception, RecursionError) as exc:  # noqa: BLE001
-                    out[row] = ("error", f"{type(exc).__name__}: {exc}"[:300])
-                counters["extract_seconds"] += time.perf_counter() - t0
-        finally:
-            if use_timer:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
-        return out
-
-    def close(self) -> None:
-        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,11 +361,12 @@ class ExtractStage(Stage):
         if self._backend is not None:
             return
         if self.isolation == "process":
-            self._backend = _ProcessBackend(self.kwargs, self.timeout, self.max_memory_mb, self.chunk_docs,
-                                            self.chunk_bytes, extract=self.extract_function)
-            self._backend._ensure_child()
+            self._backend = ProcessBackend(self.kwargs, self.timeout, self.max_memory_mb, self.chunk_docs,
+                                           self.chunk_bytes, extract=self.extract_function, prepare=PREPARE_FUNCTION)
+            self._backend.start()
         else:
-            self._backend = _InlineBackend(self.kwargs, self.timeout, resolve_function(self.extract_function))
+            self._backend = InlineBackend(self.kwargs, self.timeout, extract=self.extract_function,
+                                          prepare=PREPARE_FUNCTION)
 
     def close(self) -> None:
         """Stop the child process (also done at interpreter exit, and if the stage is garbage-collected)."""
@@ -753,12 +383,23 @@ class ExtractStage(Stage):
             counters["untimed_docs"] = 0.0
         texts = table.column("text").to_pylist()
         ctypes = table.column("content_type").to_pylist()
-        urls = table.column("url").to_pylist() if "url" in table.column_names else [None] * n
-        sizes = pc.binary_length(table.column("text").cast(pa.binary())).to_pylist()  # UTF-8 bytes, in C
         reasons: list[str | None] = [None] * n
         meta_cols: dict[str, list] = {k: [None] * n for k in META_FIELDS}
+        jobs = self._jobs(table, texts, ctypes, reasons, counters)
+        if jobs:
+            if self._backend is None:
+                self.setup()
+            results = self._backend.run(jobs, counters)
+            self._apply_results(jobs, results, texts, ctypes, meta_cols, reasons)
+        return _stage_result(table, texts, ctypes, meta_cols, reasons, counters)
+
+    def _jobs(self, table: pa.Table, texts: list, ctypes: list, reasons: list,
+              counters: dict[str, float]) -> list[tuple[int, str, str | None]]:
+        """``(row, html, url)`` of each HTML page to extract; empty and too large pages get their reason."""
+        urls = table.column("url").to_pylist() if "url" in table.column_names else [None] * table.num_rows
+        sizes = pc.binary_length(table.column("text").cast(pa.binary())).to_pylist()  # UTF-8 bytes, in C
         jobs = []
-        for i in range(n):
+        for i in range(table.num_rows):
             if (ctypes[i] or "").split(";")[0].strip().lower() not in HTML_TYPES:
                 continue
             html = texts[i]
@@ -772,31 +413,37 @@ class ExtractStage(Stage):
                 reasons[i] = REASON_TOO_LARGE
                 continue
             jobs.append((i, html, urls[i]))
-        if jobs:
-            if self._backend is None:
-                self.setup()
-            results = self._backend.run(jobs, counters)
-            for i, _, _ in jobs:
-                res = results[i]
-                if res[0] == "timeout":
-                    reasons[i] = REASON_TIMEOUT
-                elif res[0] != "ok":
-                    reasons[i] = REASON_ERROR
-                elif _too_short(res[1], self.min_text_chars):
-                    reasons[i] = REASON_NO_TEXT
-                else:
-                    texts[i] = res[1]
-                    ctypes[i] = TEXT_PLAIN
-                    for key, value in res[2].items():
-                        meta_cols[key][i] = value
-        table = with_columns(table, {"text": pa.array(texts, pa.string()),
-                                     "content_type": pa.array(ctypes, pa.string())})
-        for key in META_FIELDS:
-            table = with_columns(table, {key: pa.array(meta_cols[key], pa.string())})
-        keep = pa.array([r is None for r in reasons], pa.bool_())
-        rejected = table.filter(pc.invert(keep))
-        rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
-        return StageResult(table.filter(keep), rejected, counters)
+        return jobs
+
+    def _apply_results(self, jobs: list, results: dict[int, tuple], texts: list, ctypes: list,
+                       meta_cols: dict[str, list], reasons: list) -> None:
+        """Each page's text and metadata in place of its HTML, or its reason for rejection."""
+        for i, _, _ in jobs:
+            res = results[i]
+            if res[0] == "timeout":
+                reasons[i] = REASON_TIMEOUT
+            elif res[0] != "ok":
+                reasons[i] = REASON_ERROR
+            elif _too_short(res[1], self.min_text_chars):
+                reasons[i] = REASON_NO_TEXT
+            else:
+                texts[i] = res[1]
+                ctypes[i] = TEXT_PLAIN
+                for key, value in res[2].items():
+                    meta_cols[key][i] = value
+
+
+def _stage_result(table: pa.Table, texts: list, ctypes: list, meta_cols: dict[str, list], reasons: list,
+                  counters: dict[str, float]) -> StageResult:
+    """The table with the new columns, split into kept rows and rejected ones (with their ``reason``)."""
+    table = with_columns(table, {"text": pa.array(texts, pa.string()),
+                                 "content_type": pa.array(ctypes, pa.string())})
+    for key in META_FIELDS:
+        table = with_columns(table, {key: pa.array(meta_cols[key], pa.string())})
+    keep = pa.array([r is None for r in reasons], pa.bool_())
+    rejected = table.filter(pc.invert(keep))
+    rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
+    return StageResult(table.filter(keep), rejected, counters)
 
 
 def _too_short(text: str, n: int) -> bool:
