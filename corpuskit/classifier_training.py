@@ -83,18 +83,44 @@ def choose_threshold(labels: np.ndarray, scores: np.ndarray, policy: str | float
     if isinstance(policy, (int, float)) or _is_number(policy):
         t = float(policy)
         return t, f"fixed threshold {t}"
-    w = np.ones(len(scores)) if weights is None else np.asarray(weights, np.float64)
-    if len(w) != len(scores) or (w < 0).any():
-        raise ValueError("weights: one non-negative weight per example")
+    w = _example_weights(weights, len(scores))
     name, _, value = str(policy).partition(":")
     if name == "max_f1_at_prevalence":
-        prevalence = float(value)
-        if not 0.0 < prevalence < 1.0:
-            raise ValueError(f"prevalence must be within (0, 1), got {prevalence}")
-        w = w.copy()
-        w[labels] *= prevalence / max(w[labels].sum(), 1e-12)
-        w[~labels] *= (1.0 - prevalence) / max(w[~labels].sum(), 1e-12)
-    # candidate thresholds: every distinct score; positives are score >= t
+        w = _reweight_to_prevalence(labels, w, float(value))
+    curve = _threshold_curve(labels, scores, w)
+    return _pick_threshold(curve, name, value, policy)
+
+
+def _example_weights(weights: np.ndarray | None, n: int) -> np.ndarray:
+    """``weights`` checked (one non-negative weight per example), or 1 each."""
+    w = np.ones(n) if weights is None else np.asarray(weights, np.float64)
+    if len(w) != n or (w < 0).any():
+        raise ValueError("weights: one non-negative weight per example")
+    return w
+
+
+def _reweight_to_prevalence(labels: np.ndarray, w: np.ndarray, prevalence: float) -> np.ndarray:
+    """``w`` scaled so that the positives hold ``prevalence`` of the total weight, the negatives the rest."""
+    if not 0.0 < prevalence < 1.0:
+        raise ValueError(f"prevalence must be within (0, 1), got {prevalence}")
+    w = w.copy()
+    w[labels] *= prevalence / max(w[labels].sum(), 1e-12)
+    w[~labels] *= (1.0 - prevalence) / max(w[~labels].sum(), 1e-12)
+    return w
+
+
+@dataclass
+class _ThresholdCurve:
+    """Weighted precision, recall and F1 of the positive class at every candidate threshold (each distinct
+    score, descending; positives are ``score >= threshold``)."""
+
+    thresholds: np.ndarray
+    precision: np.ndarray
+    recall: np.ndarray
+    f1: np.ndarray
+
+
+def _threshold_curve(labels: np.ndarray, scores: np.ndarray, w: np.ndarray) -> _ThresholdCurve:
     order = np.argsort(-scores, kind="mergesort")
     s, y, ws = scores[order], labels[order], w[order]
     tp = np.cumsum(np.where(y, ws, 0.0))
@@ -105,26 +131,32 @@ def choose_threshold(labels: np.ndarray, scores: np.ndarray, policy: str | float
     precision = tp / np.maximum(tp + fp, 1e-12)
     recall = tp / n_pos
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    return _ThresholdCurve(s, precision, recall, f1)
+
+
+def _pick_threshold(curve: _ThresholdCurve, name: str, value: str, policy: str) -> tuple[float, str]:
+    """The threshold the policy ``name:value`` picks on ``curve``, and how it was picked."""
     if name == "max_f1_at_prevalence":
-        i = int(np.argmax(f1))
-        return float(s[i]), (f"threshold with the maximal F1 of the positive class on the calibration split, "
-                             f"negatives re-weighted so that positives are {prevalence:g} of the weight")
+        i = int(np.argmax(curve.f1))
+        return float(curve.thresholds[i]), (
+            f"threshold with the maximal F1 of the positive class on the calibration split, "
+            f"negatives re-weighted so that positives are {float(value):g} of the weight")
     if name == "precision":
         target = float(value)
-        ok = np.nonzero(precision >= target)[0]
+        ok = np.nonzero(curve.precision >= target)[0]
         if len(ok):
             i = ok[-1]  # lowest threshold (most recall) that still meets the precision target
-            return float(s[i]), f"lowest threshold with held-out precision >= {target}"
+            return float(curve.thresholds[i]), f"lowest threshold with held-out precision >= {target}"
         name = "max_f1"
     if name == "recall":
         target = float(value)
-        i = int(np.argmax(recall >= target))
-        return float(s[i]), f"highest threshold with held-out recall >= {target}"
+        i = int(np.argmax(curve.recall >= target))
+        return float(curve.thresholds[i]), f"highest threshold with held-out recall >= {target}"
     if name != "max_f1":
         raise ValueError(f"unknown threshold policy {policy!r}: use max_f1, precision:P, recall:R, "
                          "max_f1_at_prevalence:P or a number")
-    i = int(np.argmax(f1))
-    return float(s[i]), "threshold with the maximal F1 of the positive class on the held-out split"
+    i = int(np.argmax(curve.f1))
+    return float(curve.thresholds[i]), "threshold with the maximal F1 of the positive class on the held-out split"
 
 
 def _is_number(value) -> bool:
@@ -309,71 +341,22 @@ def train_classifier(positives: Sequence[str], negatives: Sequence[str], out_pat
     in the card are those of the written model (the quantized one when ``quantize``) at that
     threshold, so they are slightly optimistic for the threshold itself; use a separate test set
     for an unbiased figure. ``dev_weights`` (with ``dev``: one per held-out text, positives first) weight
-    the held-out examples in the threshold choice (see :func:`choose_threshold`). With ``quantize`` the model is written as ``.ftz`` (``out_path``'s
-    suffix is replaced).
+    the held-out examples in the threshold choice (see :func:`choose_threshold`). With ``quantize`` the
+    model is written as ``.ftz`` (``out_path``'s suffix is replaced).
     """
     _import_fasttext()  # fail early where only the predict-only build is installed
-    hp = hyperparameters if isinstance(hyperparameters, Hyperparameters) else Hyperparameters(**(hyperparameters or {}))
-    hp.seed = seed
-    if hp.wordNgrams < 2:
-        raise ValueError("wordNgrams must be >= 2 (the fastText build in use produces NaN with unigram models)")
-    names = (positive_label, negative_label)
-    texts = list(positives) + list(negatives)
-    labels = np.r_[np.ones(len(positives), np.int8), np.zeros(len(negatives), np.int8)]
-    if len(positives) == 0 or len(negatives) == 0:
-        raise ValueError("need at least one positive and one negative text")
-    if dev is None:
-        train_idx, dev_idx = stratified_split(labels, dev_fraction, seed)
-        if len(dev_idx) == 0 or labels[dev_idx].min() == labels[dev_idx].max():
-            raise ValueError("the held-out split needs both classes: give more data or a larger dev_fraction")
-        train_texts = [texts[i] for i in train_idx]
-        train_labels = labels[train_idx]
-        dev_texts = [texts[i] for i in dev_idx]
-        dev_labels = labels[dev_idx]
-        split = {"method": "stratified random split of the inputs", "dev_fraction": dev_fraction, "seed": seed,
-                 "train": {"positive": int(train_labels.sum()), "negative": int((1 - train_labels).sum())},
-                 "dev": {"positive": int(dev_labels.sum()), "negative": int((1 - dev_labels).sum())}}
-    else:
-        train_texts, train_labels = texts, labels
-        dev_texts = list(dev[0]) + list(dev[1])
-        dev_labels = np.r_[np.ones(len(dev[0]), np.int8), np.zeros(len(dev[1]), np.int8)]
-        split = {"method": "separate held-out set", "seed": seed,
-                 "train": {"positive": len(positives), "negative": len(negatives)},
-                 "dev": {"positive": len(dev[0]), "negative": len(dev[1])}}
-
+    hp = _checked_hyperparameters(hyperparameters, seed)
+    data = _split_data(positives, negatives, dev, dev_fraction, seed)
     out_path = Path(out_path)
     if quantize:
         out_path = out_path.with_suffix(".ftz")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix="corpuskit-train-") as tmp:
-        train_file = os.path.join(tmp, "train.txt")
-        _write_training_file(train_file, train_texts, train_labels, names, hp.max_tokens, seed)
-        params = dict(epoch=hp.epoch, lr=hp.lr, dim=hp.dim, wordNgrams=hp.wordNgrams, minn=hp.minn, maxn=hp.maxn,
-                      bucket=hp.bucket, loss=hp.loss, minCount=hp.minCount, thread=hp.thread, seed=hp.seed,
-                      verbose=2 if verbose else 0)
-        quant = (dict(input=train_file, qnorm=True, retrain=False, cutoff=hp.quantize_cutoff, dsub=hp.quantize_dsub,
-                      thread=hp.thread, verbose=0) if quantize else None)
-        full_file = os.path.join(tmp, "full.bin")
-        tmp_out = os.path.join(tmp, "model" + out_path.suffix)
-        _run_isolated(_fit, train_file, params, full_file, quant, tmp_out)
-        train_seconds = time.time() - t0
-        full_scores = _Scorer(_load_model(full_file), names[0], hp.max_tokens).proba(dev_texts)
-        model = _load_model(tmp_out if quantize else full_file)
-        shutil.move(tmp_out if quantize else full_file, out_path)
-    scorer = _Scorer(model, names[0], hp.max_tokens)
-    scores = scorer.proba(dev_texts)
-    if dev_weights is not None and (dev is None or len(dev_weights) != len(dev_texts)):
+    model, unquantized_scores, train_seconds = _train(data, (positive_label, negative_label), hp, out_path, quantize,
+                                                      verbose)
+    scores = _Scorer(model, positive_label, hp.max_tokens).proba(data.dev_texts)
+    if dev_weights is not None and (dev is None or len(dev_weights) != len(data.dev_texts)):
         raise ValueError("dev_weights needs an explicit dev set and one weight per held-out text")
-    threshold, method = choose_threshold(dev_labels, scores, threshold_policy, dev_weights)
-    heldout = {"documents": len(dev_texts), "roc_auc": round(roc_auc(dev_labels, scores), 4),
-               "at_threshold": prf_at(dev_labels, scores, threshold),
-               "at_0.5": prf_at(dev_labels, scores, 0.5)}
-    if quantize:
-        t_full, _ = choose_threshold(dev_labels, full_scores, threshold_policy, dev_weights)
-        heldout["unquantized"] = {"roc_auc": round(roc_auc(dev_labels, full_scores), 4),
-                                  "threshold": round(t_full, 4),
-                                  "at_threshold": prf_at(dev_labels, full_scores, t_full)}
+    threshold, method, heldout = _evaluate(data.dev_labels, scores, unquantized_scores if quantize else None,
+                                           threshold_policy, dev_weights)
     card = ModelCard(
         schema=CARD_SCHEMA, name=name or out_path.stem, model_file=out_path.name,
         labels={"positive": positive_label, "negative": negative_label}, lang=lang, task=task,
@@ -383,12 +366,99 @@ def train_classifier(positives: Sequence[str], negatives: Sequence[str], out_pat
         training_data={"positive": {"documents": len(positives), "sha256": texts_sha256(positives)},
                        "negative": {"documents": len(negatives), "sha256": texts_sha256(negatives)},
                        "sources": sources or {}},
-        split=split, hyperparameters={**asdict(hp), "quantized": bool(quantize)},
+        split=data.summary, hyperparameters={**asdict(hp), "quantized": bool(quantize)},
         threshold=round(float(threshold), 6), threshold_policy=str(threshold_policy), threshold_method=method,
         heldout=heldout, model_bytes=out_path.stat().st_size, notes=notes,
         extra={"train_seconds": round(train_seconds, 2)})
     card_path(out_path).write_text(card.to_json(), encoding="utf-8")
     return card
+
+
+def _checked_hyperparameters(hyperparameters: Hyperparameters | dict | None, seed: int) -> Hyperparameters:
+    """The hyperparameters to train with (``seed`` set in them), or ValueError for ones that cannot train."""
+    hp = hyperparameters if isinstance(hyperparameters, Hyperparameters) else Hyperparameters(**(hyperparameters or {}))
+    hp.seed = seed
+    if hp.wordNgrams < 2:
+        raise ValueError("wordNgrams must be >= 2 (the fastText build in use produces NaN with unigram models)")
+    return hp
+
+
+@dataclass
+class _TrainingData:
+    """Texts to train on and held-out texts, labels 1 (positive) or 0, and the split as the card describes it."""
+
+    train_texts: list[str]
+    train_labels: np.ndarray
+    dev_texts: list[str]
+    dev_labels: np.ndarray
+    summary: dict
+
+
+def _split_data(positives: Sequence[str], negatives: Sequence[str], dev: tuple[Sequence[str], Sequence[str]] | None,
+                dev_fraction: float, seed: int) -> _TrainingData:
+    """All the inputs for training and ``dev`` held out, or a stratified, seeded ``dev_fraction`` of
+    the inputs held out when there is no ``dev``."""
+    texts = list(positives) + list(negatives)
+    labels = np.r_[np.ones(len(positives), np.int8), np.zeros(len(negatives), np.int8)]
+    if len(positives) == 0 or len(negatives) == 0:
+        raise ValueError("need at least one positive and one negative text")
+    if dev is not None:
+        return _TrainingData(
+            texts, labels, list(dev[0]) + list(dev[1]),
+            np.r_[np.ones(len(dev[0]), np.int8), np.zeros(len(dev[1]), np.int8)],
+            {"method": "separate held-out set", "seed": seed,
+             "train": {"positive": len(positives), "negative": len(negatives)},
+             "dev": {"positive": len(dev[0]), "negative": len(dev[1])}})
+    train_idx, dev_idx = stratified_split(labels, dev_fraction, seed)
+    if len(dev_idx) == 0 or labels[dev_idx].min() == labels[dev_idx].max():
+        raise ValueError("the held-out split needs both classes: give more data or a larger dev_fraction")
+    train_labels, dev_labels = labels[train_idx], labels[dev_idx]
+    return _TrainingData(
+        [texts[i] for i in train_idx], train_labels, [texts[i] for i in dev_idx], dev_labels,
+        {"method": "stratified random split of the inputs", "dev_fraction": dev_fraction, "seed": seed,
+         "train": {"positive": int(train_labels.sum()), "negative": int((1 - train_labels).sum())},
+         "dev": {"positive": int(dev_labels.sum()), "negative": int((1 - dev_labels).sum())}})
+
+
+def _train(data: _TrainingData, names: tuple[str, str], hp: Hyperparameters, out_path: Path, quantize: bool,
+           verbose: bool):
+    """Train on ``data``'s training part (and quantize) in a fresh process and move the model written to
+    ``out_path``. Returns that model, the unquantized model's scores of the held-out texts, and the
+    seconds spent writing the training file and training."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    with tempfile.TemporaryDirectory(prefix="corpuskit-train-") as tmp:
+        train_file = os.path.join(tmp, "train.txt")
+        _write_training_file(train_file, data.train_texts, data.train_labels, names, hp.max_tokens, hp.seed)
+        params = dict(epoch=hp.epoch, lr=hp.lr, dim=hp.dim, wordNgrams=hp.wordNgrams, minn=hp.minn, maxn=hp.maxn,
+                      bucket=hp.bucket, loss=hp.loss, minCount=hp.minCount, thread=hp.thread, seed=hp.seed,
+                      verbose=2 if verbose else 0)
+        quant = (dict(input=train_file, qnorm=True, retrain=False, cutoff=hp.quantize_cutoff, dsub=hp.quantize_dsub,
+                      thread=hp.thread, verbose=0) if quantize else None)
+        full_file = os.path.join(tmp, "full.bin")
+        tmp_out = os.path.join(tmp, "model" + out_path.suffix)
+        _run_isolated(_fit, train_file, params, full_file, quant, tmp_out)
+        train_seconds = time.time() - t0
+        unquantized_scores = _Scorer(_load_model(full_file), names[0], hp.max_tokens).proba(data.dev_texts)
+        model = _load_model(tmp_out if quantize else full_file)
+        shutil.move(tmp_out if quantize else full_file, out_path)
+    return model, unquantized_scores, train_seconds
+
+
+def _evaluate(labels: np.ndarray, scores: np.ndarray, unquantized_scores: np.ndarray | None,
+              threshold_policy: str | float, weights: Sequence[float] | None) -> tuple[float, str, dict]:
+    """The threshold chosen on the held-out part, how it was chosen, and the held-out figures for the card
+    (with the unquantized model's, chosen the same way, when it is given)."""
+    threshold, method = choose_threshold(labels, scores, threshold_policy, weights)
+    heldout = {"documents": len(labels), "roc_auc": round(roc_auc(labels, scores), 4),
+               "at_threshold": prf_at(labels, scores, threshold),
+               "at_0.5": prf_at(labels, scores, 0.5)}
+    if unquantized_scores is not None:
+        t_full, _ = choose_threshold(labels, unquantized_scores, threshold_policy, weights)
+        heldout["unquantized"] = {"roc_auc": round(roc_auc(labels, unquantized_scores), 4),
+                                  "threshold": round(t_full, 4),
+                                  "at_threshold": prf_at(labels, unquantized_scores, t_full)}
+    return threshold, method, heldout
 
 
 def _fit(train_file: str, params: dict, full_file: str, quant: dict | None, quant_file: str) -> None:

@@ -58,26 +58,12 @@ def train_classifier_command(positives, negatives, csv_file, text_column, label_
     corpuskit train-classifier --csv labeled.csv --text-column tweet --label-column class \\
         --positive-label 0 --positive-label 1 -o toxicity.bin
     """
-    from .classifier_training import Hyperparameters, file_sha256, load_csv, load_texts, train_classifier
+    from .classifier_training import Hyperparameters, train_classifier
     from .errors import CorpuskitError
 
     try:
-        if csv_file:
-            if positives or negatives:
-                raise click.UsageError("use either --csv or --positive/--negative, not both")
-            if not positive_values:
-                raise click.UsageError("--csv needs --positive-label")
-            pos, neg = load_csv(csv_file, text_column, label_column, positive_values, negative_values or None)
-            sources = {"files": [{"path": str(csv_file), "sha256": file_sha256(csv_file),
-                                  "text_column": text_column, "label_column": label_column,
-                                  "positive_labels": list(positive_values),
-                                  "negative_labels": list(negative_values) or "all others"}]}
-        else:
-            if not positives or not negatives:
-                raise click.UsageError("give --positive and --negative inputs, or --csv")
-            pos, pos_src = load_texts(positives, input_format, text_field)
-            neg, neg_src = load_texts(negatives, input_format, text_field)
-            sources = {"positive": pos_src, "negative": neg_src}
+        pos, neg, sources = _training_data(positives, negatives, csv_file, text_column, label_column,
+                                           positive_values, negative_values, input_format, text_field)
         hp = Hyperparameters(epoch=epoch, lr=lr, dim=dim, wordNgrams=word_ngrams, minn=minn, maxn=maxn,
                              bucket=bucket, loss=loss, max_tokens=max_tokens)
         card = train_classifier(pos, neg, output, lang=lang, task=task, dev_fraction=dev_fraction, seed=seed,
@@ -90,6 +76,34 @@ def train_classifier_command(positives, negatives, csv_file, text_column, label_
     if as_json:
         click.echo(card.to_json())
         return
+    _print_summary(card, output, quantize)
+
+
+def _training_data(positives, negatives, csv_file, text_column, label_column, positive_values, negative_values,
+                   input_format, text_field) -> tuple[list[str], list[str], dict]:
+    """``(positive texts, negative texts, sources for the card)`` from a CSV file or from the
+    ``--positive``/``--negative`` inputs."""
+    from .classifier_training import file_sha256, load_csv, load_texts
+
+    if csv_file:
+        if positives or negatives:
+            raise click.UsageError("use either --csv or --positive/--negative, not both")
+        if not positive_values:
+            raise click.UsageError("--csv needs --positive-label")
+        pos, neg = load_csv(csv_file, text_column, label_column, positive_values, negative_values or None)
+        return pos, neg, {"files": [{"path": str(csv_file), "sha256": file_sha256(csv_file),
+                                     "text_column": text_column, "label_column": label_column,
+                                     "positive_labels": list(positive_values),
+                                     "negative_labels": list(negative_values) or "all others"}]}
+    if not positives or not negatives:
+        raise click.UsageError("give --positive and --negative inputs, or --csv")
+    pos, pos_src = load_texts(positives, input_format, text_field)
+    neg, neg_src = load_texts(negatives, input_format, text_field)
+    return pos, neg, {"positive": pos_src, "negative": neg_src}
+
+
+def _print_summary(card, output: Path, quantize: bool) -> None:
+    """The split, the held-out figures at the chosen threshold and the files written."""
     h = card.heldout
     at = h["at_threshold"]
     click.echo(f"trained on {card.split['train']['positive']:,} positive / {card.split['train']['negative']:,} "

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpuskit import text as T
-from corpuskit.config import load_config
+from corpuskit.recipe import load_config
 from corpuskit.errors import ConfigError
 from corpuskit.runner import run_pipeline
 from corpuskit.stage import STAGES
@@ -461,6 +461,23 @@ def test_language_column_picks_the_thresholds(cls):
     assert reason(cls(), ZH_DOC, language="zh") is None
     if cls is not GopherRepetitionFilter:
         assert reason(cls(), ZH_DOC, language="en") is not None
+
+
+def test_thresholds_hold_each_scripts_parameters():
+    g = GopherQualityFilter(max_symbol_word_ratio=0.2, max_symbol_word_ratio_cjk=0.05, min_stop_words_cjk=None)
+    en, zh = g.thresholds_for(False), g.thresholds_for(True)
+    assert (en.max_symbol_word_ratio, zh.max_symbol_word_ratio) == (0.2, 0.05)
+    assert en.min_stop_words == 2 and zh.min_stop_words is None
+    r = GopherRepetitionFilter(dup_para_char_frac_cjk=0.4, dup_ngram_fracs={5: 0.3})
+    assert (r.thresholds.dup_para_char_frac, r.thresholds_cjk.dup_para_char_frac) == (0.2, 0.4)
+    assert r.thresholds.dup_ngram_fracs == {5: 0.3} and r.thresholds_cjk.dup_ngram_fracs[5] == 0.6
+    c = C4Filter(min_sentences=3, min_words_cjk=100)
+    assert (c.thresholds.min_sentences, c.thresholds_cjk.min_sentences) == (3, 5)
+    assert (c.thresholds.min_words, c.thresholds_cjk.min_words) == (50, 100)
+    f = FineWebFilter(short_line_length=40, new_line_ratio_cjk=0.25)
+    assert (f.thresholds.short_line_length, f.thresholds_cjk.short_line_length) == (40, 15)
+    assert (f.thresholds.newline_ratio, f.thresholds_cjk.newline_ratio) == (0.3, 0.25)
+    assert (f.thresholds.short_line_ratio, f.thresholds_cjk.short_line_ratio) == (0.67, None)
 
 
 def test_stages_are_registered_and_configurable(tmp_path):

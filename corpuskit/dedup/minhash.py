@@ -452,11 +452,11 @@ class MinHasher:
         total = int(starts[-1])
         for lo in range(0, total, self.chunk):
             hi = min(lo + self.chunk, total)
-            d0 = int(np.searchsorted(starts, lo, "right")) - 1
-            d1 = int(np.searchsorted(starts, hi - 1, "right")) - 1
-            seg = np.maximum(starts[d0:d1 + 1], lo) - lo
-            mins = np.minimum.reduceat(self._permute(hv[lo:hi]), seg, axis=1).T  # (docs, num_perm)
-            rows = nonempty[d0:d1 + 1]
+            first_doc = int(np.searchsorted(starts, lo, "right")) - 1  # the docs with rows in lo:hi
+            last_doc = int(np.searchsorted(starts, hi - 1, "right")) - 1
+            doc_starts = np.maximum(starts[first_doc:last_doc + 1], lo) - lo  # within the chunk
+            mins = np.minimum.reduceat(self._permute(hv[lo:hi]), doc_starts, axis=1).T  # (docs, num_perm)
+            rows = nonempty[first_doc:last_doc + 1]
             out[rows] = np.minimum(out[rows], mins)
         return out
 

@@ -125,7 +125,6 @@ class LineDedup(GlobalStage):
         taken = [(n, k) for n, k in zip(numbers, keys) if k]
         return lines, [n for n, _ in taken], [_hash64(k.encode("utf-8", "surrogatepass")) for _, k in taken]
 
-
     def _hash_file(self, workdir: str, bucket: int, shard: int) -> Path:
         return Path(workdir, "hash", f"b{bucket:04d}", f"s{shard:06d}.parquet")
 
@@ -227,18 +226,18 @@ class LineDedup(GlobalStage):
             n_hashed.append(len(nums))
             digests += dig
             numbers += nums
-        h = _as_uint64(digests)
+        hashes = _as_uint64(digests)
         doc_of = np.repeat(np.arange(len(texts)), n_hashed)
-        rep = self._repeated["hash"]
-        if len(rep):
-            pos = np.minimum(np.searchsorted(rep, h), len(rep) - 1)
-            remove = rep[pos] == h
+        repeated = self._repeated["hash"]
+        if len(repeated):
+            at = np.minimum(np.searchsorted(repeated, hashes), len(repeated) - 1)  # where each hash would be
+            remove = repeated[at] == hashes
             if self.mode == "first":  # the first occurrence of a repeated line stays
-                remove &= ~((self._repeated["shard"][pos] == self.shard)
-                            & (self._repeated["row"][pos] == positions[doc_of])
-                            & (self._repeated["line"][pos] == np.array(numbers, np.int32)))
+                remove &= ~((self._repeated["shard"][at] == self.shard)
+                            & (self._repeated["row"][at] == positions[doc_of])
+                            & (self._repeated["line"][at] == np.array(numbers, np.int32)))
         else:
-            remove = np.zeros(len(h), bool)
+            remove = np.zeros(len(hashes), bool)
         removed: dict[int, set[int]] = {}
         for d, n in zip(doc_of[remove].tolist(), np.array(numbers, np.int64)[remove].tolist()):
             removed.setdefault(d, set()).add(n)

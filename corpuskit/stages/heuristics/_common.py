@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import pyarrow as pa
 
@@ -62,9 +62,18 @@ def find_duplicates(items: Sequence[str]) -> tuple[int, int]:
 
 class MeasuredFilter(Filter):
     """A heuristic filter in two halves: ``measure(text, cjk)`` gives one document's scores (one per
-    declared column, the CJK flag last), ``reason(*decision_columns)`` the first rule a row fails."""
+    declared column, the CJK flag last), ``reason(*decision_columns)`` the first rule a row fails.
+
+    ``__init__`` sets ``thresholds`` and ``thresholds_cjk``: one frozen dataclass per script, the
+    ``*_cjk`` parameters in the second; :meth:`thresholds_for` picks the one a document is judged by."""
 
     decision_columns: tuple[str, ...] = ()
+    thresholds: Any
+    thresholds_cjk: Any
+
+    def thresholds_for(self, cjk: bool) -> Any:
+        """The thresholds of a CJK document (``cjk`` true) or of any other."""
+        return self.thresholds_cjk if cjk else self.thresholds
 
     def score(self, table):
         texts = texts_of(table)

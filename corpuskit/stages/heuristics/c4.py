@@ -5,10 +5,13 @@ made CJK-aware. A line filter (a modifier) and a document filter in one stage.""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...schema import with_columns
 from ...stage import StageResult, register
 from ...text import CJK_RANGES, word_count
 from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, CJK_TERMINAL_PUNCT, DEFAULT_CJK_MIN_SHARE,
@@ -32,7 +35,74 @@ def _alternation(substrings: list[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(s.lower()) for s in substrings)) if substrings else None
 
 
+#: The line rules, in the order they are checked; ``lines_removed:<rule>`` counts each.
 RULES = ("too_long_word", "no_terminal_punct", "too_few_words", "javascript", "policy")
+TOO_LONG_WORD, NO_TERMINAL_PUNCT, TOO_FEW_WORDS, JAVASCRIPT, POLICY = range(len(RULES))
+
+
+@dataclass(frozen=True)
+class C4Thresholds:
+    """One script's thresholds of :class:`C4Filter` (named as its parameters; None turns a rule off)."""
+
+    min_words_per_line: int | None
+    min_sentences: int | None
+    min_words: int | None
+
+
+class CleanedText(NamedTuple):
+    """What C4's line filter made of one document."""
+
+    text: str  # the kept lines, blank lines between them kept as paragraph breaks
+    lines: int  # non-blank lines in
+    lines_removed: list[int]  # per rule, in the order of RULES
+    chars_removed: int  # characters of removed lines and citations
+    sentences: int  # in the kept lines
+    words: int  # in the kept lines
+    lorem_ipsum: bool  # "lorem ipsum" in a line that reached that check
+    curly_bracket: bool  # "{" in a line that reached that check
+
+
+@dataclass(frozen=True, slots=True)
+class _LineRules:
+    """C4's line filter for one script, its patterns compiled: :meth:`judge` decides one line."""
+
+    terminal_punct: tuple[str, ...] | None  # None: lines need not end in terminal punctuation
+    min_words_per_line: int
+    max_word_length: int | None  # None: long words are allowed
+    long_word: re.Pattern | None
+    remove_citations: bool
+    lorem_ipsum: bool
+    javascript: bool
+    curly_bracket: bool
+    policy: re.Pattern | None  # None: policy notices are allowed
+    sentence_end: re.Pattern
+    cjk: bool
+
+    def judge(self, line: str) -> tuple[str, int | None, int, bool, bool]:
+        """``(line without citations, index in RULES of the rule that removes it or None, words, "lorem
+        ipsum" seen, "{" seen)`` of one stripped, non-blank line. The checks stop at the first rule that
+        removes the line: what only later checks look at is not seen."""
+        if self.long_word is not None and len(line) > self.max_word_length and self.long_word.search(line):
+            return line, TOO_LONG_WORD, 0, False, False
+        if self.remove_citations and "[" in line:
+            line = _CITATION.sub("", line).strip()
+            if not line:
+                return line, NO_TERMINAL_PUNCT, 0, False, False
+        # trafilatura writes table cells as "| cell |": the cell's text decides
+        last = line.rstrip(_TABLE_CELL_END) if line.endswith("|") else line
+        if self.terminal_punct is not None and (not last.endswith(self.terminal_punct) or last.endswith("...")):
+            return line, NO_TERMINAL_PUNCT, 0, False, False
+        n_words = word_count(line) if self.cjk else len(line.split())
+        if n_words < self.min_words_per_line:
+            return line, TOO_FEW_WORDS, n_words, False, False
+        low = line.lower()
+        lorem = self.lorem_ipsum and "lorem ipsum" in low
+        if self.javascript and "javascript" in low:
+            return line, JAVASCRIPT, n_words, lorem, False
+        curly = self.curly_bracket and "{" in line
+        if self.policy is not None and self.policy.search(low):
+            return line, POLICY, n_words, lorem, curly
+        return line, None, n_words, lorem, curly
 
 
 @register
@@ -85,18 +155,32 @@ class C4Filter(MeasuredFilter):
         self.filter_curly_bracket = filter_curly_bracket
         self.filter_policy = filter_policy
         self.remove_citations = remove_citations
-        subs = POLICY_SUBSTRINGS if policy_substrings is None else policy_substrings
-        subs_cjk = subs + (POLICY_SUBSTRINGS_CJK if policy_substrings_cjk is None else policy_substrings_cjk)
-        self._policy = {False: _alternation(subs), True: _alternation(subs_cjk)}
-        self.th = {False: dict(words_per_line=min_words_per_line, sentences=min_sentences, words=min_words),
-                   True: dict(words_per_line=min_words_per_line_cjk, sentences=min_sentences_cjk,
-                              words=min_words_cjk)}
-        if max_word_length is not None:
-            self._long = {False: re.compile(f"(?<!\\S)\\S{{{max_word_length + 1},}}"),  # from word starts only
-                          True: re.compile(f"(?<![^\\s{CJK_RANGES}])[^\\s{CJK_RANGES}]{{{max_word_length + 1},}}")}
+        self.thresholds = C4Thresholds(min_words_per_line=min_words_per_line, min_sentences=min_sentences,
+                                       min_words=min_words)
+        self.thresholds_cjk = C4Thresholds(min_words_per_line=min_words_per_line_cjk,
+                                           min_sentences=min_sentences_cjk, min_words=min_words_cjk)
+        policy = POLICY_SUBSTRINGS if policy_substrings is None else policy_substrings
+        policy_cjk = policy + (POLICY_SUBSTRINGS_CJK if policy_substrings_cjk is None else policy_substrings_cjk)
+        self._line_rules = self._compile_line_rules(policy, cjk=False)
+        self._line_rules_cjk = self._compile_line_rules(policy_cjk, cjk=True)
         self.language_field = language_field
         self.cjk_languages = list(CJK_LANGUAGES if cjk_languages is None else cjk_languages)
         self.cjk_min_share = cjk_min_share
+
+    def _compile_line_rules(self, policy_substrings: list[str], cjk: bool) -> _LineRules:
+        """The line filter of CJK (``cjk``) or other documents."""
+        long_word = None
+        if self.max_word_length is not None:
+            word_char = f"[^\\s{CJK_RANGES}]" if cjk else "\\S"  # CJK: a run of non-CJK characters is a word
+            long_word = re.compile(f"(?<!{word_char}){word_char}{{{self.max_word_length + 1},}}")  # from word starts
+        return _LineRules(
+            terminal_punct=(CJK_TERMINAL_PUNCT if cjk else TERMINAL_PUNCT) if self.filter_no_terminal_punct else None,
+            min_words_per_line=self.thresholds_for(cjk).min_words_per_line or 0,
+            max_word_length=self.max_word_length, long_word=long_word, remove_citations=self.remove_citations,
+            lorem_ipsum=self.filter_lorem_ipsum, javascript=self.filter_javascript,
+            curly_bracket=self.filter_curly_bracket,
+            policy=_alternation(policy_substrings) if self.filter_policy else None,
+            sentence_end=_SENTENCE_END_CJK if cjk else _SENTENCE_END, cjk=cjk)
 
     #: the score columns that ``reason`` and ``failures`` take, in order
     decision_columns = ("c4_sentences", "c4_words", "c4_lorem_ipsum", "c4_curly_bracket", CJK_COLUMN)
@@ -108,127 +192,97 @@ class C4Filter(MeasuredFilter):
                 pa.field("c4_lorem_ipsum", b), pa.field("c4_curly_bracket", b), CJK_FIELD]
 
     # -- the line filter ------------------------------------------------------------------------
-    def clean(self, text: str, cjk: bool) -> tuple[str, int, list[int], int, int, int, bool, bool]:
-        """(cleaned text, non-blank lines, removed lines per rule, characters removed, sentences,
-        words left, lorem ipsum seen, curly bracket seen) of one document."""
-        th = self.th[cjk]
-        end = CJK_TERMINAL_PUNCT if cjk else TERMINAL_PUNCT
-        min_wpl = th["words_per_line"] or 0
-        max_len = self.max_word_length
-        long_word = self._long[cjk] if max_len is not None else None
-        sentence_end = _SENTENCE_END_CJK if cjk else _SENTENCE_END
-        policy = self._policy[cjk] if self.filter_policy else None
-        check_punct, cite = self.filter_no_terminal_punct, self.remove_citations
-        lorem_on, js_on, curly_on = self.filter_lorem_ipsum, self.filter_javascript, self.filter_curly_bracket
-        removed = [0, 0, 0, 0, 0]
-        out: list[str] = []
+    def clean(self, text: str, cjk: bool) -> CleanedText:
+        """C4's line filter on one document: the lines that no rule removes, and what was counted."""
+        rules = self._line_rules_cjk if cjk else self._line_rules
+        kept: list[str] = []
+        removed = [0] * len(RULES)
         n_lines = chars_removed = sentences = n_words = 0
-        lorem = curly = brk = False
+        lorem = curly = paragraph_break = False
         for line in text.split("\n"):
             line = line.strip()
             if not line:
-                brk = bool(out)
+                paragraph_break = bool(kept)
                 continue
             n_lines += 1
-            if long_word is not None and len(line) > max_len and long_word.search(line):
-                removed[0] += 1
-                chars_removed += len(line)
-                continue
-            if cite and "[" in line:
-                shorter = _CITATION.sub("", line).strip()
-                chars_removed += len(line) - len(shorter)
-                line = shorter
-                if not line:
-                    removed[1] += 1
-                    continue
-            # trafilatura writes table cells as "| cell |": the cell's text decides
-            last = line.rstrip(_TABLE_CELL_END) if line.endswith("|") else line
-            if check_punct and (not last.endswith(end) or last.endswith("...")):
-                removed[1] += 1
-                chars_removed += len(line)
-                continue
-            nw = word_count(line) if cjk else len(line.split())
-            if nw < min_wpl:
-                removed[2] += 1
-                chars_removed += len(line)
-                continue
-            low = line.lower()
-            if lorem_on and "lorem ipsum" in low:
+            cleaned, rule, line_words, lorem_seen, curly_seen = rules.judge(line)
+            if lorem_seen:
                 lorem = True
-            if js_on and "javascript" in low:
-                removed[3] += 1
-                chars_removed += len(line)
-                continue
-            if curly_on and "{" in line:
+            if curly_seen:
                 curly = True
-            if policy is not None and policy.search(low):
-                removed[4] += 1
+            if rule is not None:
+                removed[rule] += 1
                 chars_removed += len(line)
                 continue
-            sentences += len(sentence_end.findall(line)) or 1
-            n_words += nw
-            if out:
-                out.append("\n\n" if brk else "\n")
-            out.append(line)
-            brk = False
-        return "".join(out), n_lines, removed, chars_removed, sentences, n_words, lorem, curly
+            chars_removed += len(line) - len(cleaned)  # citations
+            sentences += len(rules.sentence_end.findall(cleaned)) or 1
+            n_words += line_words
+            if kept:
+                kept.append("\n\n" if paragraph_break else "\n")
+            kept.append(cleaned)
+            paragraph_break = False
+        return CleanedText("".join(kept), n_lines, removed, chars_removed, sentences, n_words, lorem, curly)
 
-    def _run(self, table):
+    def _run(self, table) -> tuple[dict[str, pa.Array], list[CleanedText]]:
+        """The score columns, and each document's :class:`CleanedText`."""
         texts = texts_of(table)
         flags = cjk_flags(table, texts, self.language_field, self.cjk_languages, self.cjk_min_share)
-        results = [self.clean(t, f) for t, f in zip(texts, flags)]
-        cols = list(zip(*results)) if results else [[] for _ in range(8)]
-        values = [cols[1], [sum(r) for r in cols[2]], *cols[3:8], flags]
+        cleaned = [self.clean(t, f) for t, f in zip(texts, flags)]
+        columns = CleanedText(*zip(*cleaned)) if cleaned else CleanedText(*([] for _ in CleanedText._fields))
+        values = [columns.lines, [sum(per_rule) for per_rule in columns.lines_removed], columns.chars_removed,
+                  columns.sentences, columns.words, columns.lorem_ipsum, columns.curly_bracket, flags]
         scores = {f.name: pa.array(v, f.type) for f, v in zip(self.output_fields(), values)}
-        return scores, results
+        return scores, cleaned
 
     def score(self, table):
         return self._run(table)[0]
 
-    def reason(self, sentences, n_words, lorem, curly, cjk) -> str | None:
+    def reason(self, sentences, n_words, lorem_ipsum, curly_bracket, cjk) -> str | None:
         """The first rule this row fails, or None."""
-        return next(self.failures(sentences, n_words, lorem, curly, cjk), None)
+        return next(self.failures(sentences, n_words, lorem_ipsum, curly_bracket, cjk), None)
 
-    def failures(self, sentences, n_words, lorem, curly, cjk):
+    def failures(self, sentences, n_words, lorem_ipsum, curly_bracket, cjk):
         """Every rule this row fails, in order (for per-rule statistics)."""
-        th = self.th[bool(cjk)]
-        if lorem and self.filter_lorem_ipsum:
+        t = self.thresholds_for(cjk)
+        if lorem_ipsum and self.filter_lorem_ipsum:
             yield "c4:lorem_ipsum"
-        if curly and self.filter_curly_bracket:
+        if curly_bracket and self.filter_curly_bracket:
             yield "c4:curly_bracket"
-        if th["sentences"] is not None and sentences < th["sentences"]:
+        if t.min_sentences is not None and sentences < t.min_sentences:
             yield "c4:too_few_sentences"
-        if th["words"] is not None and n_words < th["words"]:
+        if t.min_words is not None and n_words < t.min_words:
             yield "c4:too_few_words"
 
     def process(self, table: pa.Table) -> StageResult:
         """Score and decide as a :class:`Filter`, then give the kept documents their cleaned text and
         count what the line filter removed from them."""
-        scores, results = self._run(table)
-        for col, arr in scores.items():
-            if col in table.column_names:
-                table = table.set_column(table.column_names.index(col), col, arr)
-            else:
-                table = table.append_column(col, arr)
+        scores, cleaned = self._run(table)
+        table = with_columns(table, scores)
         reasons = self.decide(table)
         keep_list = [r is None for r in reasons]
         keep = pa.array(keep_list, pa.bool_())
         rejected = table.filter(pc.invert(keep))
         rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
+        kept_cleaned = [c for c, k in zip(cleaned, keep_list) if k]
         kept = table.filter(keep)
-        kept_results = [r for r, k in zip(results, keep_list) if k]
-        idx = kept.column_names.index("text")
-        kept = kept.set_column(idx, kept.schema.field("text"),
-                               pa.array([r[0] for r in kept_results], kept.schema.field("text").type))
-        counters: dict[str, float] = {"lines_in": 0, "chars_in": 0, "chars_removed": 0, "docs_modified": 0}
-        counters.update({f"lines_removed:{rule}": 0 for rule in RULES})
+        text_field = kept.schema.field("text")
+        kept = kept.set_column(kept.column_names.index("text"), text_field,
+                               pa.array([c.text for c in kept_cleaned], text_field.type))
         originals = table.column("text").filter(keep).to_pylist()
-        for r, original in zip(kept_results, originals):
-            counters["lines_in"] += r[1]
-            counters["chars_in"] += len(original or "")
-            counters["chars_removed"] += r[3]
-            for rule, n in zip(RULES, r[2]):
-                counters[f"lines_removed:{rule}"] += n
-            if r[3]:
-                counters["docs_modified"] += 1
-        return StageResult(kept, rejected, counters)
+        return StageResult(kept, rejected, _line_counters(kept_cleaned, originals))
+
+
+def _line_counters(cleaned: list[CleanedText], originals: list[str | None]) -> dict[str, float]:
+    """The stage's counters over the kept documents: lines and characters in, removed lines per rule,
+    characters removed, documents changed."""
+    counters: dict[str, float] = {"lines_in": 0, "chars_in": 0, "chars_removed": 0, "docs_modified": 0}
+    counters.update({f"lines_removed:{rule}": 0 for rule in RULES})
+    for doc, original in zip(cleaned, originals):
+        counters["lines_in"] += doc.lines
+        counters["chars_in"] += len(original or "")
+        counters["chars_removed"] += doc.chars_removed
+        for rule, n in zip(RULES, doc.lines_removed):
+            counters[f"lines_removed:{rule}"] += n
+        if doc.chars_removed:
+            counters["docs_modified"] += 1
+    return counters

@@ -3,6 +3,8 @@ Finest Text Data at Scale", arXiv:2406.17557; datatrove's ``FineWebQualityFilter
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from ...stage import register
@@ -10,6 +12,18 @@ from ...text import token_counts
 from ._common import (CJK_COLUMN, CJK_FIELD, CJK_LANGUAGES, CJK_TERMINAL_PUNCT, DEFAULT_CJK_MIN_SHARE,
                       MeasuredFilter, TABLE_CELL_END as _TABLE_CELL_END, TERMINAL_PUNCT, find_duplicates, fmt,
                       non_blank_lines)
+
+
+@dataclass(frozen=True)
+class FineWebThresholds:
+    """One script's thresholds of :class:`FineWebFilter`, named as the score each applies to (None turns a
+    rule off)."""
+
+    line_punct_ratio: float | None  # rejected at or below
+    short_line_ratio: float | None  # rejected at or above
+    short_line_length: int  # a line of at most this many characters is short
+    dup_line_char_ratio: float | None  # rejected at or above
+    newline_ratio: float | None  # rejected above
 
 
 @register
@@ -47,11 +61,13 @@ class FineWebFilter(MeasuredFilter):
         if short_line_length < 0 or short_line_length_cjk < 0:
             raise ValueError("short line lengths must be >= 0")
         self.line_punct_exclude_zero = line_punct_exclude_zero
-        self.th = {False: dict(punct=line_punct_thr, short=short_line_thr, short_len=short_line_length,
-                               dup=char_duplicates_ratio, newline=new_line_ratio),
-                   True: dict(punct=line_punct_thr_cjk, short=short_line_thr_cjk,
-                              short_len=short_line_length_cjk, dup=char_duplicates_ratio_cjk,
-                              newline=new_line_ratio_cjk)}
+        self.thresholds = FineWebThresholds(
+            line_punct_ratio=line_punct_thr, short_line_ratio=short_line_thr, short_line_length=short_line_length,
+            dup_line_char_ratio=char_duplicates_ratio, newline_ratio=new_line_ratio)
+        self.thresholds_cjk = FineWebThresholds(
+            line_punct_ratio=line_punct_thr_cjk, short_line_ratio=short_line_thr_cjk,
+            short_line_length=short_line_length_cjk, dup_line_char_ratio=char_duplicates_ratio_cjk,
+            newline_ratio=new_line_ratio_cjk)
         self.language_field = language_field
         self.cjk_languages = list(CJK_LANGUAGES if cjk_languages is None else cjk_languages)
         self.cjk_min_share = cjk_min_share
@@ -70,29 +86,30 @@ class FineWebFilter(MeasuredFilter):
         if not n:
             return 0.0, 1.0, 0.0, 0.0
         end = CJK_TERMINAL_PUNCT if cjk else TERMINAL_PUNCT
-        short = self.th[cjk]["short_len"]
+        short_length = self.thresholds_for(cjk).short_line_length
         # trafilatura writes table cells as "| cell |": the cell's text decides
-        punct = sum(1 for line in lines if line.endswith(end)
-                    or (line.endswith("|") and line.rstrip(_TABLE_CELL_END).endswith(end))) / n
-        short_ratio = sum(1 for line in lines if len(line) <= short) / n
+        line_punct_ratio = sum(1 for line in lines if line.endswith(end)
+                               or (line.endswith("|") and line.rstrip(_TABLE_CELL_END).endswith(end))) / n
+        short_line_ratio = sum(1 for line in lines if len(line) <= short_length) / n
         stripped = [line.strip() for line in lines]
-        dup = find_duplicates(stripped)[1] / max(len(text) - text.count("\n"), 1)
+        dup_line_char_ratio = find_duplicates(stripped)[1] / max(len(text) - text.count("\n"), 1)
         n_tokens = token_counts(text)[0]
-        newline = (n - 1) / n_tokens if n_tokens else 0.0
-        return punct, short_ratio, dup, newline
+        newline_ratio = (n - 1) / n_tokens if n_tokens else 0.0
+        return line_punct_ratio, short_line_ratio, dup_line_char_ratio, newline_ratio
 
-    def reason(self, punct, short, dup, newline, cjk) -> str | None:
+    def reason(self, line_punct_ratio, short_line_ratio, dup_line_char_ratio, newline_ratio, cjk) -> str | None:
         """The first rule this row fails, or None."""
-        return next(self.failures(punct, short, dup, newline, cjk), None)
+        return next(self.failures(line_punct_ratio, short_line_ratio, dup_line_char_ratio, newline_ratio, cjk), None)
 
-    def failures(self, punct, short, dup, newline, cjk):
+    def failures(self, line_punct_ratio, short_line_ratio, dup_line_char_ratio, newline_ratio, cjk):
         """Every rule this row fails, in order (for per-rule statistics)."""
-        t = self.th[bool(cjk)]
-        if t["punct"] is not None and punct <= t["punct"] and not (punct == 0 and self.line_punct_exclude_zero):
-            yield f"fineweb:line_punct_ratio<={fmt(t['punct'])}"
-        if t["short"] is not None and short >= t["short"]:
-            yield f"fineweb:short_line_ratio>={fmt(t['short'])}"
-        if t["dup"] is not None and dup >= t["dup"]:
-            yield f"fineweb:dup_line_char_ratio>={fmt(t['dup'])}"
-        if t["newline"] is not None and newline > t["newline"]:
-            yield f"fineweb:newline_ratio>{fmt(t['newline'])}"
+        t = self.thresholds_for(cjk)
+        if (t.line_punct_ratio is not None and line_punct_ratio <= t.line_punct_ratio
+                and not (line_punct_ratio == 0 and self.line_punct_exclude_zero)):
+            yield f"fineweb:line_punct_ratio<={fmt(t.line_punct_ratio)}"
+        if t.short_line_ratio is not None and short_line_ratio >= t.short_line_ratio:
+            yield f"fineweb:short_line_ratio>={fmt(t.short_line_ratio)}"
+        if t.dup_line_char_ratio is not None and dup_line_char_ratio >= t.dup_line_char_ratio:
+            yield f"fineweb:dup_line_char_ratio>={fmt(t.dup_line_char_ratio)}"
+        if t.newline_ratio is not None and newline_ratio > t.newline_ratio:
+            yield f"fineweb:newline_ratio>{fmt(t.newline_ratio)}"

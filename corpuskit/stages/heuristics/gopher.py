@@ -11,6 +11,7 @@ calibrated on Chinese text (``docs/heuristics.md`` has the numbers and the comma
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -58,6 +59,21 @@ def _stop_set(stop_words: list[str]) -> frozenset[str]:
 def _check_ratio(name: str, value: float | None) -> None:
     if value is not None and not 0.0 <= value:
         raise ValueError(f"{name} must be >= 0, got {value}")
+
+
+@dataclass(frozen=True)
+class QualityThresholds:
+    """One script's thresholds of :class:`GopherQualityFilter` (named as its parameters; None turns a rule off)."""
+
+    min_words: int | None
+    max_words: int | None
+    min_mean_word_length: float | None
+    max_mean_word_length: float | None
+    max_symbol_word_ratio: float | None  # both ``#`` per token and ellipses per token
+    max_bullet_lines_ratio: float | None
+    max_ellipsis_lines_ratio: float | None
+    min_alpha_words_ratio: float | None
+    min_stop_words: int | None
 
 
 @register
@@ -110,15 +126,16 @@ class GopherQualityFilter(MeasuredFilter):
         for name, value in list(locals().items()):
             if "ratio" in name:
                 _check_ratio(name, value)
-        self.th = {
-            False: dict(min_words=min_words, max_words=max_words, min_mwl=min_mean_word_length,
-                        max_mwl=max_mean_word_length, sym=max_symbol_word_ratio, bullet=max_bullet_lines_ratio,
-                        ell_lines=max_ellipsis_lines_ratio, alpha=min_alpha_words_ratio, stop=min_stop_words),
-            True: dict(min_words=min_words_cjk, max_words=max_words_cjk, min_mwl=min_mean_word_length_cjk,
-                       max_mwl=max_mean_word_length_cjk, sym=max_symbol_word_ratio_cjk,
-                       bullet=max_bullet_lines_ratio_cjk, ell_lines=max_ellipsis_lines_ratio_cjk,
-                       alpha=min_alpha_words_ratio_cjk, stop=min_stop_words_cjk),
-        }
+        self.thresholds = QualityThresholds(
+            min_words=min_words, max_words=max_words, min_mean_word_length=min_mean_word_length,
+            max_mean_word_length=max_mean_word_length, max_symbol_word_ratio=max_symbol_word_ratio,
+            max_bullet_lines_ratio=max_bullet_lines_ratio, max_ellipsis_lines_ratio=max_ellipsis_lines_ratio,
+            min_alpha_words_ratio=min_alpha_words_ratio, min_stop_words=min_stop_words)
+        self.thresholds_cjk = QualityThresholds(
+            min_words=min_words_cjk, max_words=max_words_cjk, min_mean_word_length=min_mean_word_length_cjk,
+            max_mean_word_length=max_mean_word_length_cjk, max_symbol_word_ratio=max_symbol_word_ratio_cjk,
+            max_bullet_lines_ratio=max_bullet_lines_ratio_cjk, max_ellipsis_lines_ratio=max_ellipsis_lines_ratio_cjk,
+            min_alpha_words_ratio=min_alpha_words_ratio_cjk, min_stop_words=min_stop_words_cjk)
         self.stop_words = _stop_set(STOP_WORDS if stop_words is None else stop_words)
         cjk_list = STOP_WORDS_CJK if stop_words_cjk is None else stop_words_cjk
         # In CJK documents both lists count (pages mix in English); multi-character entries are
@@ -175,33 +192,36 @@ class GopherQualityFilter(MeasuredFilter):
         return (n_words, mean_len, hashes / n_tokens if n_tokens else 0.0,
                 ellipses / n_tokens if n_tokens else 0.0, bullet_lines, ellipsis_lines, alpha, stops)
 
-    def reason(self, n_words, mean_len, hash_r, ell_r, bullet, ell_lines, alpha, stops, cjk) -> str | None:
+    def reason(self, n_words, mean_word_length, hash_ratio, ellipsis_ratio, bullet_lines, ellipsis_lines,
+               alpha_words, stop_words, cjk) -> str | None:
         """The first rule this row fails, or None."""
-        return next(self.failures(n_words, mean_len, hash_r, ell_r, bullet, ell_lines, alpha, stops, cjk), None)
+        return next(self.failures(n_words, mean_word_length, hash_ratio, ellipsis_ratio, bullet_lines, ellipsis_lines,
+                                  alpha_words, stop_words, cjk), None)
 
-    def failures(self, n_words, mean_len, hash_r, ell_r, bullet, ell_lines, alpha, stops, cjk):
+    def failures(self, n_words, mean_word_length, hash_ratio, ellipsis_ratio, bullet_lines, ellipsis_lines,
+                 alpha_words, stop_words, cjk):
         """Every rule this row fails, in order (for per-rule statistics)."""
-        t = self.th[bool(cjk)]
-        if t["min_words"] is not None and n_words < t["min_words"]:
-            yield f"gopher:word_count<{t['min_words']}"
-        if t["max_words"] is not None and n_words > t["max_words"]:
-            yield f"gopher:word_count>{t['max_words']}"
-        if t["min_mwl"] is not None and mean_len < t["min_mwl"]:
-            yield f"gopher:mean_word_length<{fmt(t['min_mwl'])}"
-        if t["max_mwl"] is not None and mean_len > t["max_mwl"]:
-            yield f"gopher:mean_word_length>{fmt(t['max_mwl'])}"
-        if t["sym"] is not None and hash_r > t["sym"]:
-            yield f"gopher:hash_ratio>{fmt(t['sym'])}"
-        if t["sym"] is not None and ell_r > t["sym"]:
-            yield f"gopher:ellipsis_ratio>{fmt(t['sym'])}"
-        if t["bullet"] is not None and bullet > t["bullet"]:
-            yield f"gopher:bullet_lines>{fmt(t['bullet'])}"
-        if t["ell_lines"] is not None and ell_lines > t["ell_lines"]:
-            yield f"gopher:ellipsis_lines>{fmt(t['ell_lines'])}"
-        if t["alpha"] is not None and alpha < t["alpha"]:
-            yield f"gopher:alpha_words<{fmt(t['alpha'])}"
-        if t["stop"] is not None and stops < t["stop"]:
-            yield f"gopher:stop_words<{t['stop']}"
+        t = self.thresholds_for(cjk)
+        if t.min_words is not None and n_words < t.min_words:
+            yield f"gopher:word_count<{t.min_words}"
+        if t.max_words is not None and n_words > t.max_words:
+            yield f"gopher:word_count>{t.max_words}"
+        if t.min_mean_word_length is not None and mean_word_length < t.min_mean_word_length:
+            yield f"gopher:mean_word_length<{fmt(t.min_mean_word_length)}"
+        if t.max_mean_word_length is not None and mean_word_length > t.max_mean_word_length:
+            yield f"gopher:mean_word_length>{fmt(t.max_mean_word_length)}"
+        if t.max_symbol_word_ratio is not None and hash_ratio > t.max_symbol_word_ratio:
+            yield f"gopher:hash_ratio>{fmt(t.max_symbol_word_ratio)}"
+        if t.max_symbol_word_ratio is not None and ellipsis_ratio > t.max_symbol_word_ratio:
+            yield f"gopher:ellipsis_ratio>{fmt(t.max_symbol_word_ratio)}"
+        if t.max_bullet_lines_ratio is not None and bullet_lines > t.max_bullet_lines_ratio:
+            yield f"gopher:bullet_lines>{fmt(t.max_bullet_lines_ratio)}"
+        if t.max_ellipsis_lines_ratio is not None and ellipsis_lines > t.max_ellipsis_lines_ratio:
+            yield f"gopher:ellipsis_lines>{fmt(t.max_ellipsis_lines_ratio)}"
+        if t.min_alpha_words_ratio is not None and alpha_words < t.min_alpha_words_ratio:
+            yield f"gopher:alpha_words<{fmt(t.min_alpha_words_ratio)}"
+        if t.min_stop_words is not None and stop_words < t.min_stop_words:
+            yield f"gopher:stop_words<{t.min_stop_words}"
 
 
 #: Gopher's table A1: top n-gram character fractions, duplicated n-gram character fractions.
@@ -214,6 +234,19 @@ DUP_NGRAM_FRACS = {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10}
 TOP_NGRAM_FRACS_CJK = dict(TOP_NGRAM_FRACS)
 DUP_NGRAM_FRACS_CJK = {5: 0.60, 6: 0.58, 7: 0.56, 8: 0.54, 9: 0.52, 10: 0.50}
 _PARAGRAPHS = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*")
+
+
+@dataclass(frozen=True)
+class RepetitionThresholds:
+    """One script's thresholds of :class:`GopherRepetitionFilter` (named as its parameters; None turns a
+    rule off). The n-gram limits map n to the largest fraction of characters allowed."""
+
+    dup_line_frac: float | None
+    dup_para_frac: float | None
+    dup_line_char_frac: float | None
+    dup_para_char_frac: float | None
+    top_ngram_fracs: dict[int, float]
+    dup_ngram_fracs: dict[int, float]
 
 
 @register
@@ -261,12 +294,13 @@ class GopherRepetitionFilter(MeasuredFilter):
         # One set of n-gram sizes for both scripts, so the struct columns have fixed fields.
         self.top_ns = sorted(set(top) | set(top_cjk))
         self.dup_ns = sorted(set(dup) | set(dup_cjk))
-        self.th = {
-            False: dict(line=dup_line_frac, para=dup_para_frac, line_chars=dup_line_char_frac,
-                        para_chars=dup_para_char_frac, top=top, dup=dup),
-            True: dict(line=dup_line_frac_cjk, para=dup_para_frac_cjk, line_chars=dup_line_char_frac_cjk,
-                       para_chars=dup_para_char_frac_cjk, top=top_cjk, dup=dup_cjk),
-        }
+        self.thresholds = RepetitionThresholds(
+            dup_line_frac=dup_line_frac, dup_para_frac=dup_para_frac, dup_line_char_frac=dup_line_char_frac,
+            dup_para_char_frac=dup_para_char_frac, top_ngram_fracs=top, dup_ngram_fracs=dup)
+        self.thresholds_cjk = RepetitionThresholds(
+            dup_line_frac=dup_line_frac_cjk, dup_para_frac=dup_para_frac_cjk,
+            dup_line_char_frac=dup_line_char_frac_cjk, dup_para_char_frac=dup_para_char_frac_cjk,
+            top_ngram_fracs=top_cjk, dup_ngram_fracs=dup_cjk)
         self.language_field = language_field
         self.cjk_languages = list(CJK_LANGUAGES if cjk_languages is None else cjk_languages)
         self.cjk_min_share = cjk_min_share
@@ -302,25 +336,27 @@ class GopherRepetitionFilter(MeasuredFilter):
         return (n_dup_lines / len(lines) if lines else 0.0, n_dup_para / len(paragraphs) if paragraphs else 0.0,
                 line_chars / n_chars, para_chars / n_chars, top, dup)
 
-    def reason(self, line, para, line_chars, para_chars, top, dup, cjk) -> str | None:
+    def reason(self, dup_line_frac, dup_para_frac, dup_line_chars, dup_para_chars, top_ngram, dup_ngram,
+               cjk) -> str | None:
         """The first rule this row fails, or None."""
-        return next(self.failures(line, para, line_chars, para_chars, top, dup, cjk), None)
+        return next(self.failures(dup_line_frac, dup_para_frac, dup_line_chars, dup_para_chars, top_ngram, dup_ngram,
+                                  cjk), None)
 
-    def failures(self, line, para, line_chars, para_chars, top, dup, cjk):
+    def failures(self, dup_line_frac, dup_para_frac, dup_line_chars, dup_para_chars, top_ngram, dup_ngram, cjk):
         """Every rule this row fails, in order (for per-rule statistics)."""
-        t = self.th[bool(cjk)]
+        t = self.thresholds_for(cjk)
         # datatrove's order: paragraphs, then lines, then n-grams
-        if t["para"] is not None and para > t["para"]:
-            yield f"gopher_rep:dup_para_frac>{fmt(t['para'])}"
-        if t["para_chars"] is not None and para_chars > t["para_chars"]:
-            yield f"gopher_rep:dup_para_chars>{fmt(t['para_chars'])}"
-        if t["line"] is not None and line > t["line"]:
-            yield f"gopher_rep:dup_line_frac>{fmt(t['line'])}"
-        if t["line_chars"] is not None and line_chars > t["line_chars"]:
-            yield f"gopher_rep:dup_line_chars>{fmt(t['line_chars'])}"
-        for n, frac in sorted(t["top"].items()):
-            if frac is not None and (top or {}).get(f"n{n}", 0.0) > frac:
+        if t.dup_para_frac is not None and dup_para_frac > t.dup_para_frac:
+            yield f"gopher_rep:dup_para_frac>{fmt(t.dup_para_frac)}"
+        if t.dup_para_char_frac is not None and dup_para_chars > t.dup_para_char_frac:
+            yield f"gopher_rep:dup_para_chars>{fmt(t.dup_para_char_frac)}"
+        if t.dup_line_frac is not None and dup_line_frac > t.dup_line_frac:
+            yield f"gopher_rep:dup_line_frac>{fmt(t.dup_line_frac)}"
+        if t.dup_line_char_frac is not None and dup_line_chars > t.dup_line_char_frac:
+            yield f"gopher_rep:dup_line_chars>{fmt(t.dup_line_char_frac)}"
+        for n, frac in sorted(t.top_ngram_fracs.items()):
+            if frac is not None and (top_ngram or {}).get(f"n{n}", 0.0) > frac:
                 yield f"gopher_rep:top_{n}gram>{fmt(frac)}"
-        for n, frac in sorted(t["dup"].items()):
-            if frac is not None and (dup or {}).get(f"n{n}", 0.0) > frac:
+        for n, frac in sorted(t.dup_ngram_fracs.items()):
+            if frac is not None and (dup_ngram or {}).get(f"n{n}", 0.0) > frac:
                 yield f"gopher_rep:dup_{n}gram>{fmt(frac)}"
