@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .config import PipelineConfig
 from .errors import CorpuskitError
+from .executors import Executor
 from .gpt.train import TrainConfig
 from .lock import DirectoryLock
 from .progress import Progress
@@ -60,19 +61,22 @@ def as_config(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: li
 def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str] | None = None,
         output: str | os.PathLike | None = None, workers: int | None = None, force: bool = False,
         progress: Progress | None = None, log: Callable[[str], Any] | None = None,
-        after_stages: Callable[[RunResult], Any] | None = None, report: bool = True) -> PipelineResult:
+        after_stages: Callable[[RunResult], Any] | None = None, report: bool = True,
+        executor: Executor | None = None) -> PipelineResult:
     """Run a pipeline: its stages, then its ``train:`` and ``generate:`` sections, then the report (OUT/report.html
     and OUT/report.json; ``report=False`` leaves it out). ``inputs`` / ``output`` replace the pipeline's paths,
     as ``-i`` / ``-o`` do. One lock on the output directory is held throughout, so a second run on the same
     directory (even with ``force``) waits for nothing and fails at once. ``log`` receives the trainer's lines
     (default: none); ``progress`` shows the stages' progress (default: none); ``after_stages`` is called with the
-    stages' result before training starts (the command prints its summary there)."""
+    stages' result before training starts (the command prints its summary there). ``executor`` runs the stages'
+    tasks instead of the one the pipeline's ``executor:`` section describes (e.g. a ``DaskExecutor`` on a cluster
+    of your own); it is closed when the stages are done."""
     config = as_config(pipeline, inputs=inputs, output=output)
     problem = input_output_overlap(config.inputs, config.output)
     if problem:
         raise CorpuskitError(problem)
     with DirectoryLock(config.output, what="corpuskit run"):
-        result = Runner(config, force=force, workers=workers,
+        result = Runner(config, force=force, workers=workers, executor=executor,
                         progress=progress or Progress(enabled=False)).run()
         if after_stages is not None:
             after_stages(result)

@@ -107,3 +107,23 @@ def test_a_stage_class_of_a_script_runs_in_workers(tmp_path, executor):
     assert short_out["docs_in"] == 48 and short_out["docs_kept"] == 36
     assert short_out["rejected_by_reason"] == {"short_out:chars<40": 12}
     assert stats["output"]["kept_docs"] == 36
+
+
+def test_an_executor_object_runs_the_stages(tmp_path):
+    from corpuskit.executors.local import LocalExecutor
+
+    from .conftest import run_outputs
+
+    (tmp_path / "in").mkdir()
+    for f in range(3):
+        docs = [{"id": f"f{f}-{j}", "text": f"file {'abc'[f]} " + "word " * j} for j in range(20)]
+        (tmp_path / "in" / f"p{f}.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+
+    def pipeline(out):
+        return corpuskit.Pipeline([LengthFilter(min_words=8), ExactDedup()], output=tmp_path / out,
+                                  input={"paths": [str(tmp_path / "in")], "id_field": "id", "shard_bytes": 1})
+
+    one = pipeline("one").run(workers=1, report=False)
+    two = pipeline("two").run(executor=LocalExecutor(workers=2), report=False)
+    assert run_outputs(one.output)[:2] == run_outputs(two.output)[:2]
+    assert two.stats["output"]["kept_docs"] == 3 * 14  # "file a" + j words: at least 8 words from j = 6
