@@ -47,7 +47,18 @@ def _digest(out) -> dict:
             continue
         files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     files["stats.json"] = comparable_stats(json.loads((out / "stats.json").read_text(encoding="utf-8")))
+    if (out / "report.json").exists():
+        files["report.json"] = comparable_report(json.loads((out / "report.json").read_text(encoding="utf-8")))
     return files
+
+
+def comparable_report(report: dict) -> dict:
+    """report.json without what two runs of one pipeline differ in: the output path, times, speed."""
+    keep = {k: v for k, v in report.items() if k not in ("run", "finished", "wall_seconds")}
+    keep["funnel"] = [{k: v for k, v in f.items() if k != "seconds"} for f in report["funnel"]]
+    if keep.get("training"):
+        keep["training"] = {k: v for k, v in keep["training"].items() if k != "tokens_per_s"}
+    return keep
 
 
 def test_api_and_command_write_the_same_run(tmp_path):
@@ -61,6 +72,7 @@ def test_api_and_command_write_the_same_run(tmp_path):
     a, b, c = _digest(tmp_path / "cli"), _digest(api.output), _digest(api_file.output)
     assert a == b == c
     assert any(k.startswith("kept/") for k in a) and "model/ckpt.npz" in a and "model/samples.jsonl" in a
+    assert a["report.json"]["training"]["samples"] and a["report.json"]["funnel"]
     assert api.model is not None and api.model["step"] == 12 and api.model["samples"][0]["prompt"] == "river "
     assert api.stats["output"]["kept_docs"] > 30
     # -q wrote the report too: quiet changes only what is printed
