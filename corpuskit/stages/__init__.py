@@ -13,11 +13,12 @@ from .language import LanguageFilter
 from .length import LengthFilter
 from .line_dedup import LineDedup
 from .minhash_dedup import MinHashDedup
+from .pii import PIIRedactor
 from .quality import QualityFilter, QualityPercentile
 from .tokenize import Tokenize
 from .toxicity import ToxicityFilter
 from .upsample import Upsample
 
 __all__ = ["C4Filter", "ExactDedup", "ExtractStage", "FineWebFilter", "GopherQualityFilter", "GopherRepetitionFilter",
-           "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "QualityFilter", "QualityPercentile",
+           "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "PIIRedactor", "QualityFilter", "QualityPercentile",
            "Tokenize", "ToxicityFilter", "Upsample"]
