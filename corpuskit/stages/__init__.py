@@ -7,7 +7,9 @@ Each is also a class to build a :class:`corpuskit.Pipeline` from, with the param
 """
 
 from .exact_dedup import ExactDedup
+from .chinese_convert import ChineseConvert
 from .extract import ExtractStage
+from .fix_unicode import FixUnicode
 from .heuristics import C4Filter, FineWebFilter, GopherQualityFilter, GopherRepetitionFilter
 from .language import LanguageFilter
 from .length import LengthFilter
@@ -18,7 +20,8 @@ from .quality import QualityFilter, QualityPercentile
 from .tokenize import Tokenize
 from .toxicity import ToxicityFilter
 from .upsample import Upsample
+from .url_filter import URLFilter
 
-__all__ = ["C4Filter", "ExactDedup", "ExtractStage", "FineWebFilter", "GopherQualityFilter", "GopherRepetitionFilter",
+__all__ = ["C4Filter", "ChineseConvert", "ExactDedup", "ExtractStage", "FineWebFilter", "FixUnicode", "GopherQualityFilter", "GopherRepetitionFilter",
            "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "PIIRedactor", "QualityFilter", "QualityPercentile",
-           "Tokenize", "ToxicityFilter", "Upsample"]
+           "Tokenize", "ToxicityFilter", "Upsample", "URLFilter"]

@@ -20,7 +20,8 @@ Signals, each kept as a column so a run can be re-thresholded later:
   innocent (``性``, ``成人``, ``刚度``); see ``corpuskit/data/blocklists/zh_allow.txt``;
   ``toxicity_blocklist_terms``: the distinct matched terms (normalised, in order of first match), so a
   reader can see why a document was rejected as ``toxicity:blocklist``;
-* the URL's host against ``blocked_domains`` (suffix match: ``example.com`` blocks ``a.example.com``).
+* the URL's host against ``blocked_domains`` (suffix match: ``example.com`` blocks ``a.example.com``; the list
+  format and matching are :mod:`corpuskit.stages._url_lists`, shared with the ``url_filter`` stage).
 
 Two modes. ``drop`` rejects the document (``toxicity:blocked-domain``, ``toxicity:model>0.8``, or
 ``toxicity:blocklist``: at least ``blocklist_min_hits`` hits and at least ``blocklist_min_density``
@@ -36,7 +37,6 @@ from __future__ import annotations
 import importlib.resources
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 
@@ -44,6 +44,7 @@ from ..schema import with_columns
 from ..stage import Stage, StageResult, register
 from ..text import HAN, word_count
 from ._models import LanguageModels
+from ._url_lists import host_blocked, load_domains
 
 _MAX_CONFIRM_LINES = 2000  # lines scored to confirm a flagged document (bounds the cost of a huge one)
 
@@ -93,17 +94,6 @@ class BlockList:
         return found
 
 
-def host_blocked(url: str | None, blocked: set[str]) -> bool:
-    if not url or not blocked:
-        return False
-    try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return False
-    parts = host.split(".")
-    return any(".".join(parts[i:]) in blocked for i in range(len(parts)))
-
-
 @register
 class ToxicityFilter(Stage):
     """Drop toxic documents, or remove their toxic lines (``mode: lines``)."""
@@ -128,12 +118,7 @@ class ToxicityFilter(Stage):
         self.blocklist_min_hits = blocklist_min_hits
         self.blocklist_min_density = blocklist_min_density
         self.models = LanguageModels("toxicity", models)
-        domains = {d.strip().lower().lstrip(".") for d in (blocked_domains or []) if d.strip()}
-        if blocked_domains_file:
-            with open(blocked_domains_file, encoding="utf-8") as fh:
-                domains |= {line.strip().lower().lstrip(".") for line in fh
-                            if line.strip() and not line.startswith("#")}
-        self.blocked_domains = domains
+        self.blocked_domains = load_domains(blocked_domains, blocked_domains_file)  # shared with url_filter
         self.min_line_chars = min_line_chars
         self._blocklist = None
 
