@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import PipelineConfig
+from .dataset_card import CARD_NAME, write_dataset_card
 from .errors import CorpuskitError
 from .executors import Executor
 from .gpt.train import TrainConfig
@@ -30,11 +31,13 @@ from .stage import Stage
 
 @dataclass
 class PipelineResult:
-    """What a pipeline run leaves: the stages' result, the model's (None without ``train:``) and the report."""
+    """What a pipeline run leaves: the stages' result, the model's (None without ``train:``), the report and the
+    dataset card (``OUT/README.md``, or ``OUT/README.corpuskit.md`` beside a README.md of the user's)."""
 
     run: RunResult
     model: dict | None
     report: Path | None
+    card: Path | None = None
 
     @property
     def output(self) -> Path:
@@ -58,26 +61,39 @@ def as_config(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: li
     return load_config(pipeline, inputs=inputs, output=output)
 
 
+def write_card(result: RunResult, stages: list[Stage], progress: Progress) -> Path:
+    """The run's dataset card (``corpuskit.dataset_card``), so that ``datasets.load_dataset(OUT)`` loads it; a note
+    when ``OUT/README.md`` is the user's and the card went beside it."""
+    path = write_dataset_card(result.output, result.stats, stages)
+    if path.name != CARD_NAME:
+        progress.message(f"note: {result.output / CARD_NAME} was not written by corpuskit and is left as it is; "
+                         f"the dataset card is in {path} (copy its front matter into README.md for load_dataset)")
+    return path
+
+
 def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str] | None = None,
         output: str | os.PathLike | None = None, workers: int | None = None, force: bool = False,
         progress: Progress | None = None, log: Callable[[str], Any] | None = None,
         after_stages: Callable[[RunResult], Any] | None = None, report: bool = True,
         executor: Executor | None = None) -> PipelineResult:
-    """Run a pipeline: its stages, then its ``train:`` and ``generate:`` sections, then the report (OUT/report.html
-    and OUT/report.json; ``report=False`` leaves it out). ``inputs`` / ``output`` replace the pipeline's paths,
-    as ``-i`` / ``-o`` do. One lock on the output directory is held throughout, so a second run on the same
-    directory (even with ``force``) waits for nothing and fails at once. ``log`` receives the trainer's lines
-    (default: none); ``progress`` shows the stages' progress (default: none); ``after_stages`` is called with the
-    stages' result before training starts (the command prints its summary there). ``executor`` runs the stages'
-    tasks instead of the one the pipeline's ``executor:`` section describes (e.g. a ``DaskExecutor`` on a cluster
-    of your own); it is closed when the stages are done."""
+    """Run a pipeline: its stages (and the dataset card, OUT/README.md: see ``corpuskit.dataset_card``), then its
+    ``train:`` and ``generate:`` sections, then the report (OUT/report.html and OUT/report.json; ``report=False``
+    leaves it out). ``inputs`` / ``output`` replace the pipeline's paths, as ``-i`` / ``-o`` do. One lock on the
+    output directory is held throughout, so a second run on the same directory (even with ``force``) waits for
+    nothing and fails at once. ``log`` receives the trainer's lines (default: none); ``progress`` shows the stages'
+    progress (default: none); ``after_stages`` is called with the stages' result before training starts (the
+    command prints its summary there). ``executor`` runs the stages' tasks instead of the one the pipeline's
+    ``executor:`` section describes (e.g. a ``DaskExecutor`` on a cluster of your own); it is closed when the stages
+    are done."""
     config = as_config(pipeline, inputs=inputs, output=output)
     problem = input_output_overlap(config.inputs, config.output)
     if problem:
         raise CorpuskitError(problem)
     with DirectoryLock(config.output, what="corpuskit run"):
-        result = Runner(config, force=force, workers=workers, executor=executor,
-                        progress=progress or Progress(enabled=False)).run()
+        progress = progress or Progress(enabled=False)
+        runner = Runner(config, force=force, workers=workers, executor=executor, progress=progress)
+        result = runner.run()
+        card = write_card(result, runner.stages, progress)
         if after_stages is not None:
             after_stages(result)
         model = None
@@ -92,7 +108,7 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
             from .report import write_report
 
             report_path, _ = write_report(result.output)
-    return PipelineResult(result, model, report_path)
+    return PipelineResult(result, model, report_path, card)
 
 
 @dataclass

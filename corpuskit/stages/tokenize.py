@@ -14,7 +14,9 @@ lone surrogates, which no tokenizer can encode (``tokenize:invalid-unicode``).
 
 When the run is complete (``finish``), ``OUT/tokenizer.json`` and ``OUT/meta.json`` are written beside
 the shards: vocabulary size, special token ids, token dtype, the tokenizer's SHA-256 (so that a trainer
-can refuse shards made with another tokenizer), and document and token counts per split.
+can refuse shards made with another tokenizer), and document and token counts per split; and
+``tokenizer_config.json`` and ``special_tokens_map.json``, so that ``transformers.AutoTokenizer.from_pretrained(OUT)``
+knows the end-of-text token (``eos_token``) and the pad token, and encodes as the stage did.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
 from ..schema import with_columns
 from ..stage import GlobalStage, Phase, StageResult, register
-from ..token_shards import META_FORMAT, TOKENIZER_NAME, meta_path
-from ..tokenizer import EOT, KINDS, describe, eot_id_of, load_tokenizer, sample_every, token_dtype, train_tokenizer
+from ..token_shards import META_FORMAT, TOKENIZER_NAME, meta_path, transformers_tokenizer_files
+from ..tokenizer import (EOT, KINDS, PAD, describe, eot_id_of, load_tokenizer, sample_every, token_dtype,
+                         train_tokenizer)
 
 _MiB = 1 << 20
 
@@ -185,4 +188,16 @@ class Tokenize(GlobalStage):
                     "kept (stages after it may drop some)",
             "corpuskit_version": __version__,
         }
+        self._write_transformers_files(output, tok)
         write_text_atomic(meta_path(output), json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    def _write_transformers_files(self, output: Path, tok) -> None:
+        """``tokenizer_config.json`` and ``special_tokens_map.json`` beside ``tokenizer.json``: the end-of-text token
+        as ``eos_token``; as ``pad_token`` the tokenizer's own ``<|pad|>`` (both kinds trained here have one, never
+        used in the shards), else the end-of-text token, as for GPT-2 (a collator that masks the pad id in the labels
+        then masks the end-of-text ids too); the model's unknown token, where it has one (``char``)."""
+        pad = PAD if tok.token_to_id(PAD) is not None else self.eot_token
+        unk = json.loads(tok.to_str())["model"].get("unk_token")
+        unk = unk if unk is not None and tok.token_to_id(unk) is not None else None
+        for name, content in transformers_tokenizer_files(self.eot_token, pad, unk).items():
+            write_text_atomic(Path(output, name), json.dumps(content, indent=2, ensure_ascii=False) + "\n")
