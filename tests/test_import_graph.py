@@ -120,14 +120,15 @@ LAYERS: list[tuple[str, list[str]]] = [
         "corpuskit.processes", "corpuskit.charset", "corpuskit.progress", "corpuskit.fileio", "corpuskit.lock",
         "corpuskit.fingerprint", "corpuskit.ids", "corpuskit.charts", "corpuskit.tokenizer",
         "corpuskit.token_shards", "corpuskit.gpt.runfiles", "corpuskit.clean"]),
-    ("documents in and out", ["corpuskit.readers", "corpuskit.readers.*", "corpuskit.writers", "corpuskit.inputs"]),
+    ("documents in and out", ["corpuskit.readers", "corpuskit.readers.*", "corpuskit.writers", "corpuskit.inputs",
+                              "corpuskit.outputs"]),
     ("the stage contract", ["corpuskit.stage"]),
     ("components: stages, dedup, classifier, executors, the GPT", [
         "corpuskit.stages", "corpuskit.stages.*", "corpuskit.dedup", "corpuskit.dedup.*", "corpuskit.classifier",
         "corpuskit.models", "corpuskit.executors", "corpuskit.executors.*", "corpuskit.gpt", "corpuskit.gpt.*"]),
     ("the stages by name", ["corpuskit.registry"]),
     ("the data part of a pipeline, reports, classifier training", [
-        "corpuskit.config", "corpuskit.report", "corpuskit.classifier_training"]),
+        "corpuskit.config", "corpuskit.report", "corpuskit.dataset_card", "corpuskit.classifier_training"]),
     ("the runner, a whole pipeline document", ["corpuskit.runner", "corpuskit.recipe"]),
     ("a whole run: the Python API", ["corpuskit.pipeline"]),
     ("the command line", ["corpuskit.cli", "corpuskit.cli_gpt", "corpuskit.cli_classifier"]),
