@@ -1,9 +1,13 @@
 """``corpuskit clean``: the default cleaning chain, as a pipeline configuration.
 
 The chain is the FineWeb recipe adapted for English and Chinese: main-text extraction for
-HTML, language ID, the toxicity model and block lists, then Gopher repetition, Gopher quality,
-C4 and FineWeb heuristics (all CJK-aware), then the quality classifier at its model-card threshold. ``clean`` builds the same configuration a pipeline file would, validated by the same
-code, so ``--print-pipeline`` gives a file that ``corpuskit run`` reproduces exactly.
+HTML, Unicode repair (mojibake, entities, control characters), language ID, the toxicity model
+and block lists, then Gopher repetition, Gopher quality, C4 and FineWeb heuristics (all
+CJK-aware), then the quality classifier at its model-card threshold, and last PII redaction
+(e-mail, phone, IP, ID and card numbers to typed placeholders; FineWeb redacts last too, so the
+filters see the text as written). ``clean`` builds the same configuration a pipeline file
+would, validated by the same code, so ``--print-pipeline`` gives a file that ``corpuskit run``
+reproduces exactly.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
     skip = list(skip or [])
     stages: list[dict[str, Any]] = [
         {"extract": {"include_comments": include_comments}},
+        {"fix_unicode": {}},
         {"language": {"keep": list(languages) if languages else None, "min_score": min_language_score}},
     ]
     stages.append({"toxicity": {}})
@@ -32,6 +37,7 @@ def default_stages(languages: list[str] | None = DEFAULT_LANGUAGES,
     # ~30 % of the tokens (headings, list items, captions) for no gain; the rule stays an option of ``c4``.
     stages += [{name: dict(HEURISTIC_PARAMS.get(name, {}))} for name in HEURISTIC_STAGES]
     stages.append({"quality": {}})
+    stages.append({"pii": {}})
     names = [next(iter(s)) for s in stages]
     for name in skip:
         if name not in names:

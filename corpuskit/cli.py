@@ -56,6 +56,12 @@ def _print_run(result, quiet: bool) -> None:
         click.echo(f"{len(result.errors)} input error(s); see {result.output / 'stats.json'}", err=True)
 
 
+def _limit_option():
+    return click.option("--limit", type=click.IntRange(min=1), metavar="N",
+                        help="A trial: read only the first N documents of the inputs, in input order (the same ones "
+                             "every time; the rest is not read). A limited run is never resumed as a full one.")
+
+
 def _input_arguments(command):
     """INPUTS, -o OUT and how to read them: shared by the commands that build a pipeline from arguments."""
     for option in reversed([
@@ -68,6 +74,7 @@ def _input_arguments(command):
         click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text."),
         click.option("--id-field", default=None, help="JSONL/Parquet field holding the id (default: path#index)."),
         click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet field holding the URL."),
+        _limit_option(),
     ]):
         command = option(command)
     return command
@@ -98,7 +105,8 @@ def _run_options(command):
 @click.option("--force", is_flag=True, help="Discard earlier output in the output directory and start over.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Progress lines even when not on a terminal.")
-def run(pipeline, inputs, output, workers, force, quiet, verbose):
+@_limit_option()
+def run(pipeline, inputs, output, workers, force, quiet, verbose, limit):
     """Run the pipeline described by the YAML file PIPELINE.
 
     Output goes to OUT/kept, OUT/rejected and OUT/stats.json. Re-running the same command
@@ -109,8 +117,9 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
     progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
     trainer_log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     try:
-        result = run_pipeline(pipeline, inputs=list(inputs) or None, output=output, workers=workers, force=force,
-                              progress=progress, log=trainer_log, after_stages=lambda r: _print_run(r, quiet))
+        config = _with_limit(pipeline, list(inputs) or None, output, limit)
+        result = run_pipeline(config, workers=workers, force=force, progress=progress, log=trainer_log,
+                              after_stages=lambda r: _print_run(r, quiet))
     except CorpuskitError as exc:
         _fail(exc)
     except KeyboardInterrupt:
@@ -126,6 +135,19 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
             click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
 
 
+def _with_limit(pipeline, inputs, output, limit):
+    """The pipeline file's validated configuration, with ``-i`` / ``-o`` in place and ``--limit`` as its
+    ``input.limit`` (a limit in the file stays unless ``--limit`` replaces it)."""
+    import dataclasses
+
+    from .pipeline import as_config
+
+    config = as_config(pipeline, inputs=inputs, output=output)
+    if limit is not None:
+        config.reader = dataclasses.replace(config.reader, limit=limit)
+    return config
+
+
 @main.command()
 @_input_arguments
 @click.option("--html", "text_is_html", is_flag=True, help="JSONL/Parquet text fields hold HTML to extract.")
@@ -138,12 +160,15 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose):
 @click.option("--stages", "stages_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A YAML file whose 'stages:' list replaces the default chain.")
 @_run_options
-def clean(inputs, output, input_format, text_field, id_field, url_field, text_is_html, languages, min_lang_score,
-          include_comments, skip, stages_file, output_format, print_pipeline, workers, force, quiet, verbose):
+def clean(inputs, output, input_format, text_field, id_field, url_field, limit, text_is_html, languages,
+          min_lang_score, include_comments, skip, stages_file, output_format, print_pipeline, workers, force, quiet,
+          verbose):
     """Extract, identify the language of, and filter the documents in INPUTS (files, directories, globs).
 
-    The default chain: extract (HTML only) -> language -> toxicity -> gopher_repetition -> gopher_quality ->
-    c4 -> fineweb -> quality. Every rejected document is written to OUT/rejected with the stage and the reason.
+    The default chain: extract (HTML only) -> fix_unicode -> language -> toxicity -> gopher_repetition ->
+    gopher_quality -> c4 -> fineweb -> quality -> pii (e-mail, phone, IP, ID and card numbers become typed
+    placeholders; --skip pii keeps them). Every rejected document is written to OUT/rejected with the stage and
+    the reason.
     As in FineWeb, c4 runs without C4's removal of lines that lack terminal punctuation (it strips headings and
     list items, ~15 % of the characters of real pages); --stages with `c4: {filter_no_terminal_punct: true}`
     turns it on.
@@ -173,12 +198,14 @@ def clean(inputs, output, input_format, text_field, id_field, url_field, text_is
         except ValueError as exc:
             _fail(CorpuskitError(f"--skip: {exc}"))
     _pipeline_command(inputs, output, stages,
-                      _input_options(input_format, text_field, id_field, url_field, text_is_html),
+                      _input_options(input_format, text_field, id_field, url_field, limit, text_is_html),
                       output_format, workers, "clean", print_pipeline, force, quiet, verbose)
 
 
-def _input_options(input_format, text_field, id_field, url_field, text_is_html=False) -> dict:
+def _input_options(input_format, text_field, id_field, url_field, limit=None, text_is_html=False) -> dict:
     options = {"format": input_format, "text_field": text_field, "id_field": id_field, "url_field": url_field}
+    if limit is not None:  # only then: the pipeline printed without --limit stays as it was
+        options["limit"] = limit
     if text_is_html:
         options["content_type"] = "text/html"
     return options
@@ -256,9 +283,9 @@ def _config_from_document(doc: dict, name: str):
               help="Truth file (duplicate pairs or cluster labels): print pairwise P/R/F1 and the adjusted Rand index.")
 @click.option("--eval-format", type=click.Choice(["auto", "pairs", "jsonl", "csv"]), default="auto", show_default=True)
 @_run_options
-def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, exact_on, near, threshold, num_perm,
-          ngram, bands, rows, false_negative_weight, verify, hash_, policy, seed, lines, truth, eval_format, output_format, print_pipeline, workers,
-          force, quiet, verbose):
+def dedup(inputs, output, input_format, text_field, id_field, url_field, limit, exact, exact_on, near, threshold,
+          num_perm, ngram, bands, rows, false_negative_weight, verify, hash_, policy, seed, lines, truth, eval_format,
+          output_format, print_pipeline, workers, force, quiet, verbose):
     """Remove exact and near duplicates from the documents in INPUTS (files, directories, globs).
 
     Exact duplicates (same normalised text, or same URL) first, then near duplicates by MinHash LSH
@@ -275,7 +302,8 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
                           hash=hash_, false_negative_weight=false_negative_weight)
     if not stages:
         _fail(CorpuskitError("nothing to do: --no-exact, --no-near and --lines off"))
-    result = _pipeline_command(inputs, output, stages, _input_options(input_format, text_field, id_field, url_field),
+    result = _pipeline_command(inputs, output, stages,
+                               _input_options(input_format, text_field, id_field, url_field, limit),
                                output_format, workers, "dedup", print_pipeline, force, quiet, verbose)
     if result is not None and truth is not None:
         if output_format != "parquet":
@@ -303,7 +331,7 @@ def dedup(inputs, output, input_format, text_field, id_field, url_field, exact, 
               help="Share of documents in the validation split (by a seeded hash of the id).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the train/validation split.")
 @_run_options
-def tokenize(inputs, output, input_format, text_field, id_field, url_field, tokenizer_file, kind, vocab_size,
+def tokenize(inputs, output, input_format, text_field, id_field, url_field, limit, tokenizer_file, kind, vocab_size,
              min_frequency, train_sample_mb, val_fraction, seed, output_format, print_pipeline, workers, force,
              quiet, verbose):
     """Train a tokenizer on the documents in INPUTS (or take --tokenizer) and write token shards.
@@ -317,8 +345,8 @@ def tokenize(inputs, output, input_format, text_field, id_field, url_field, toke
     if tokenizer_file is not None:
         params = {"tokenizer": str(tokenizer_file.absolute()), "val_fraction": val_fraction, "seed": seed}
     result = _pipeline_command(inputs, output, [{"tokenize": params}],
-                               _input_options(input_format, text_field, id_field, url_field), output_format, workers,
-                               "tokenize", print_pipeline, force, quiet, verbose)
+                               _input_options(input_format, text_field, id_field, url_field, limit), output_format,
+                               workers, "tokenize", print_pipeline, force, quiet, verbose)
     if result is not None and not quiet:
         from .token_shards import read_meta, tokenizer_path
 
@@ -351,6 +379,62 @@ def stats(out, as_json):
     click.echo(f"\nkept {o['kept_docs']:,}  rejected {o['rejected_docs']:,}  in {len(o['kept_files'])} kept file(s)")
     for err in data.get("errors", []):
         click.echo(f"error: {err['file']}: {err['error']}", err=True)
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--rejected", is_flag=True, help="Rejected documents (OUT/rejected) instead of kept ones.")
+@click.option("--reason", metavar="GLOB", help="Rejected documents whose reason matches, e.g. 'gopher:*' "
+                                               "(implies --rejected).")
+@click.option("--stage", metavar="GLOB", help="Rejected documents of the stages that match, e.g. 'gopher_*' "
+                                              "(implies --rejected).")
+@click.option("-n", "number", type=click.IntRange(min=1), default=5, show_default=True, help="How many documents.")
+@click.option("--lines", "max_lines", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Lines of each text to show.")
+@click.option("--width", type=click.IntRange(min=10), default=100, show_default=True,
+              help="Columns of each line shown (wide CJK characters count two).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document, its whole text included.")
+def head(out, rejected, reason, stage, number, max_lines, width, as_json):
+    """Print the first documents of the output directory OUT (of a finished run, or of one still going).
+
+    Each with its id, URL, scores (the *_score columns) and the first lines of its text; rejected ones with the
+    stage that rejected them and why. Reading stops once enough documents are found.
+    """
+    from .outputs import head as look_at
+    from .report import declared_score_columns
+
+    try:
+        look = look_at(out, number, rejected=rejected, reason=reason, stage=stage,
+                       declared_scores=declared_score_columns())
+    except CorpuskitError as exc:
+        _fail(exc)
+    for k, doc in enumerate(look.documents):
+        if as_json:
+            click.echo(json.dumps(doc, ensure_ascii=False))
+        else:
+            click.echo(("\n" if k else "") + _document_text(doc, look.score_columns, max_lines, width))
+    filters = [f"{name} {value!r}" for name, value in (("reason", reason), ("stage", stage)) if value is not None]
+    found = f"{len(look.documents)} document(s) of {look.directory}" + (f" ({', '.join(filters)})" if filters else "")
+    if not look.documents:
+        found = f"no document in {look.directory}" + (f" with {' and '.join(filters)}" if filters else "")
+    click.echo(found + ("" if look.finished else " — the run has not finished: its finished shards only"), err=True)
+
+
+def _document_text(doc: dict, score_columns: list[str], max_lines: int, width: int) -> str:
+    """One document as ``corpuskit head`` prints it: a header line, why it was rejected, its scores, its text."""
+    from .outputs import excerpt, printable
+
+    lines = [f"── {printable(str(doc.get('id')))}" + (f"  {printable(doc['url'])}" if doc.get("url") else "")]
+    if doc.get("reason") is not None:
+        lines.append(f"   rejected by {printable(str(doc.get('rejected_by')))}: {printable(doc['reason'])}")
+    scores = [f"{c} {doc[c]:.3f}" for c in score_columns if isinstance(doc.get(c), (int, float))]
+    if scores:
+        lines.append("   " + "  ".join(scores))
+    cut = excerpt(doc.get("text"), max_lines, width)
+    lines += [f"   │ {line}" for line in cut.lines] or ["   │ (empty text)"]
+    if cut.more_lines:
+        lines.append(f"   … ({cut.more_lines:,} more line{'s' if cut.more_lines != 1 else ''})")
+    return "\n".join(lines)
 
 
 @main.command()

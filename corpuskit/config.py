@@ -179,10 +179,15 @@ class PipelineConfig:
         return [spec.build() for spec in self.stages]
 
     def fingerprint(self) -> str:
-        """What determines the output: a re-run with another fingerprint must not resume this one."""
+        """What determines the output: a re-run with another fingerprint must not resume this one. A limited run
+        (``input.limit``) has a fingerprint of its own, so it is never resumed as a full one (nor the reverse);
+        without a limit the fingerprint is what it was before the option existed."""
+        reader = dataclasses.asdict(self.reader)
+        if reader.get("limit") is None:
+            reader.pop("limit", None)
         payload = {
             "inputs": sorted(self.inputs), "input_format": self.input_format,
-            "reader": dataclasses.asdict(self.reader), "output_format": self.output_format,
+            "reader": reader, "output_format": self.output_format,
             "max_rows_per_shard": self.max_rows_per_shard, "max_bytes_per_shard": self.max_bytes_per_shard,
             "stages": [[s.name, s.params] for s in self.stages], "version": __version__,
             "work_format": WORK_FORMAT,
@@ -332,6 +337,8 @@ def _reader_options(inp: dict, c: Checker) -> ReaderOptions:
         reader_kwargs[k] = v
     if reader_kwargs.get("encoding_errors", "reject") not in ("reject", "replace"):
         c.fail(("input", "encoding_errors"), "expected 'reject' or 'replace'")
+    if reader_kwargs.get("limit") is not None and reader_kwargs["limit"] < 1:
+        c.fail(("input", "limit"), f"expected a positive number of documents, got {reader_kwargs['limit']!r}")
     return ReaderOptions(**reader_kwargs)
 
 

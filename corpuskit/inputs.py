@@ -12,11 +12,11 @@ import errno
 import glob
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
-from .readers import ReaderOptions, ReadTask, detect_format, make_reader
+from .readers import ProgressSink, ReaderOptions, ReadTask, detect_format, make_reader
 from .readers.base import path_text
 
 _GLOB_CHARS = set("*?[")
@@ -193,3 +193,49 @@ def group_shards(tasks: list[ReadTask], shard_bytes: int) -> list[list[ReadTask]
     if current:
         shards.append(current)
     return shards
+
+
+def limit_tasks(tasks: list[ReadTask], options: ReaderOptions, limit: int) -> tuple[list[ReadTask], bool]:
+    """The read tasks that hold the first ``limit`` documents of the inputs, in plan order: ``(tasks, reached)``.
+
+    The documents are counted here, at plan time, by reading the tasks in order until ``limit`` of them have come
+    (reader rejects count: each is a document read, then rejected). Tasks read whole stay as they are, the task
+    where the count reaches ``limit`` gets ``max_docs`` (the documents it still needs) and the tasks after it are
+    left out, so the workers, however many, read exactly these documents and no other, and the plan — written
+    once, read back on a resume — fixes them for good. ``reached`` is False when the inputs hold fewer."""
+    chosen: list[ReadTask] = []
+    left = limit
+    for task in tasks:
+        if left == 0:
+            break
+        counted, position = _count_documents(task, options, left)
+        if counted < left:
+            chosen.append(task)
+            left -= counted
+            continue
+        # the last task: read only what the limit leaves; its size (for progress) is the bytes read up to there
+        chosen.append(replace(task, max_docs=left, size=min(task.size, position) if position else task.size))
+        left = 0
+    return chosen, left == 0
+
+
+def _count_documents(task: ReadTask, options: ReaderOptions, most: int) -> tuple[int, int]:
+    """How many documents ``task`` yields, counting no further than ``most``, and the reader's position (bytes)
+    when it stopped. An error that stops the file ends the count (the worker that reads it records the error)."""
+    if task.error is not None:
+        return 0, 0
+    sink = ProgressSink()
+    docs = make_reader(task.format, options).iter_docs(task, sink)
+    counted = 0
+    try:
+        for _ in docs:
+            counted += 1
+            if counted == most:
+                break
+    except (InputError, OSError, ValueError, UnicodeError, MemoryError):
+        pass
+    finally:
+        close = getattr(docs, "close", None)
+        if close is not None:
+            close()
+    return counted, sink.position

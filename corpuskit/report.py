@@ -21,23 +21,21 @@ tokens kept, validation loss, and each stage's kept count.
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 from pathlib import Path
-
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from .charts import KEPT, REJECTED, escape_html, format_number, svg_hbars, svg_histogram, svg_lines
 from .errors import CorpuskitError
 from .fileio import escape_surrogates, write_text_atomic
 from .gpt.runfiles import find_training_runs, read_log, read_samples
+from .outputs import excerpt, row_batches
 from .registry import stage_registry
 from .token_shards import read_meta
 
 EXAMPLES_PER_REASON = 3
-EXAMPLE_CHARS = 400
+EXAMPLE_LINES = 8  # an example shows the first lines of a rejected document (its shape: headings, lists...)
+EXAMPLE_WIDTH = 160  # each cut at this many columns
 BINS = 20
 LENGTH_EDGES = [0, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, math.inf]
 FUNNEL_FIELDS = ("name", "docs_in", "docs_kept", "docs_rejected", "docs_added", "bytes_in", "bytes_kept", "seconds")
@@ -48,51 +46,6 @@ SERIES = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c"]
 
 # ---------------------------------------------------------------------------------------------
 # Numbers
-
-
-def _row_batches(directory: Path, columns: list[str]):
-    """``(rows, text_at)`` batches of a kept/ or rejected/ directory, Parquet or JSONL(.gz): ``rows`` are dicts of
-    ``columns`` with the text's length in characters as ``_chars`` instead of the text, and ``text_at(i)`` gives
-    row i's text — only a few examples need it, so Parquet texts are not turned into Python strings."""
-    fields = [c for c in columns if c != "text"]
-    for f in sorted(directory.glob("part-*")):
-        if f.suffix == ".parquet":
-            yield from _parquet_row_batches(f, fields)
-        elif f.name.endswith((".jsonl", ".jsonl.gz")):
-            yield from _jsonl_row_batches(f, fields)
-
-
-def _parquet_row_batches(path: Path, fields: list[str]):
-    """:func:`_row_batches` of one Parquet file."""
-    pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names
-    have = [c for c in fields if c in names] + (["text"] if "text" in names else [])
-    for batch in pf.iter_batches(batch_size=4096, columns=have):
-        if "text" not in names:
-            yield batch.to_pylist(), lambda i: None
-            continue
-        texts = batch.column("text")
-        rows = batch.drop_columns(["text"]).to_pylist()
-        for r, n in zip(rows, pc.utf8_length(texts).to_pylist()):
-            r["_chars"] = n
-        yield rows, lambda i, texts=texts: texts[i].as_py()
-
-
-def _jsonl_row_batches(path: Path, fields: list[str]):
-    """:func:`_row_batches` of one JSONL(.gz) file."""
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        rows, texts = [], []
-        for line in fh:
-            r = json.loads(line)
-            text = r.get("text") if isinstance(r.get("text"), str) else None
-            rows.append({**{c: r.get(c) for c in fields}, "_chars": None if text is None else len(text)})
-            texts.append(text)
-            if len(rows) == 4096:
-                yield rows, texts.__getitem__
-                rows, texts = [], []
-        if rows:
-            yield rows, texts.__getitem__
 
 
 def _bin_index(value: float, low: float, high: float) -> int:
@@ -108,6 +61,11 @@ def _read_stats(out: Path) -> dict:
     if not stats_path.exists():
         raise CorpuskitError(f"{stats_path} not found: give the output directory of a finished run")
     return json.loads(stats_path.read_text(encoding="utf-8"))
+
+
+def declared_score_columns() -> list[str]:
+    """The score columns that every stage registered in this process declares (``Stage.report_scores``)."""
+    return sorted({column for cls in stage_registry().values() for column in cls.report_scores})
 
 
 def _score_columns(stage_names: list[str]) -> dict[str, tuple[str, float, float]]:
@@ -172,9 +130,11 @@ def _count_row(hist: dict[str, dict], scores: dict[str, tuple[str, float, float]
 
 
 def _example(row: dict, text: str | None) -> dict:
-    text = text or ""
-    return {"id": row.get("id"), "url": row.get("url"), "text": text[:EXAMPLE_CHARS],
-            "truncated": len(text) > EXAMPLE_CHARS}
+    """A rejected document as the report shows it: its first lines, each shortened (``text``, the lines joined);
+    ``more_lines`` left out; ``truncated`` when anything was (lines, or the end of one)."""
+    cut = excerpt(text, EXAMPLE_LINES, EXAMPLE_WIDTH)
+    return {"id": row.get("id"), "url": row.get("url"), "text": "\n".join(cut.lines), "more_lines": cut.more_lines,
+            "truncated": cut.truncated}
 
 
 def _histograms_and_examples(out: Path, scores: dict[str, tuple[str, float, float]], rules: list[dict]) -> dict:
@@ -184,7 +144,7 @@ def _histograms_and_examples(out: Path, scores: dict[str, tuple[str, float, floa
     rule_of = {(rule["stage"], rule["reason"]): rule for rule in rules}
     columns = ["id", "url", "text", "rejected_by", "reason", *scores]
     for side in ("kept", "rejected"):
-        for rows, text_at in _row_batches(out / side, columns):
+        for rows, text_at in row_batches(out / side, columns):
             for i, row in enumerate(rows):
                 _count_row(hist, scores, side, row)
                 rule = rule_of.get((row.get("rejected_by"), row.get("reason"))) if side == "rejected" else None
@@ -337,11 +297,15 @@ def _funnel_html(funnel: list[dict]) -> list[str]:
 def _rule_html(rule: dict) -> str:
     """One rejection reason, folded: its count and share, the stage's parameters and the examples."""
     e = escape_html
-    examples = "".join(f"<pre>{e(x['id'])} {e(x['url'] or '')}\n{e(x['text'])}{'…' if x['truncated'] else ''}"
-                       "</pre>" for x in rule["examples"])
+    examples = "".join(f"<pre>{e(x['id'])} {e(x['url'] or '')}\n{e(x['text'])}"
+                       f"{_more_lines(x.get('more_lines', 0))}</pre>" for x in rule["examples"])
     return (f"<details><summary><b>{e(rule['reason'])}</b> — {rule['count']:,} "
             f"({100 * rule['share_of_stage_input']:.1f} % of what reached {e(rule['stage'])})</summary>"
             f"<p class=muted>{e(rule['stage'])}: {e(_params_text(rule['params']))}</p>{examples}</details>")
+
+
+def _more_lines(n: int) -> str:
+    return f"\n<span class=muted>… ({n:,} more line{'s' if n != 1 else ''})</span>" if n else ""
 
 
 def _rules_html(rules: list[dict]) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fnmatch
+import itertools
 import json
 import os
 import shutil
@@ -42,7 +43,7 @@ from .fileio import escape_surrogates, write_text_atomic
 from .fingerprint import combine, input_digest, stage_files_digest
 from .lock import DirectoryLock
 from .ids import IDS_DIR, count_repeated_ids, id_hashes_of, write_id_hashes
-from .inputs import expand_inputs, group_shards, is_glob, plan_tasks
+from .inputs import expand_inputs, group_shards, is_glob, limit_tasks, plan_tasks
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
@@ -208,8 +209,11 @@ def _read_piece(task: ReadTask, job: ShardJob, read_stats: StageStats, log: Read
         log.errors.append({"file": task.rel, "error": task.error, "position": None})
         return
     docs_before, errors_before = read_stats.docs_in, len(log.errors)
+    docs = reader.iter_docs(task, sink)
+    if task.max_docs is not None:  # input.limit: the plan says how many documents of this task to read
+        docs = itertools.islice(docs, task.max_docs)
     try:
-        for doc in reader.iter_docs(task, sink):
+        for doc in docs:
             if builder.add(doc):
                 read_stats.seconds += time.perf_counter() - t0
                 yield _route_read_batch(builder.take(), read_stats, reported, log)
@@ -412,6 +416,7 @@ class Runner:
         if run_file.exists():
             previous = json.loads(run_file.read_text())
             if previous.get("fingerprint") != self.fingerprint:
+                self._refuse_other_limit(previous)
                 changed = _changed_files(previous, self.config_fingerprint, self.stage_files)
                 if changed:
                     raise OutputError(f"{changed} since the run in {self.out} started, and the output depends on "
@@ -429,8 +434,17 @@ class Runner:
                 tmp.unlink(missing_ok=True)
         write_text_atomic(run_file, json.dumps({"fingerprint": self.fingerprint, "version": __version__,
                                                 "config_fingerprint": self.config_fingerprint,
-                                                "stage_files": self.stage_files,
+                                                "stage_files": self.stage_files, "limit": self.config.reader.limit,
                                                 "config": self.config.describe()}, indent=2, default=str))
+
+    def _refuse_other_limit(self, previous: dict) -> None:
+        """A run limited to a number of documents (``input.limit``, ``--limit``) and one with another limit, or
+        none, are different runs: the error says which (the fingerprints differ)."""
+        before, now = previous.get("limit"), self.config.reader.limit
+        if before != now:
+            raise OutputError(f"{self.out} holds a run of {_documents_read(before)}, this one is of "
+                              f"{_documents_read(now)} (--limit, input.limit): use --force to start over, or "
+                              "choose another output directory")
 
     def _plan(self) -> dict:
         plan_file = self.state / "plan.json"
@@ -439,12 +453,28 @@ class Runner:
             self._check_inputs(plan)
             return plan
         files, root, skipped = expand_inputs(self.config.inputs, self.config.input_format)
-        shards = group_shards(plan_tasks(files, root, self.config.reader), self.config.reader.shard_bytes)
+        tasks, limit = plan_tasks(files, root, self.config.reader), None
+        if self.config.reader.limit is not None:
+            tasks, limit = self._limit_tasks(tasks, len(files))
+        shards = group_shards(tasks, self.config.reader.shard_bytes)
         plan = {"root": root, "skipped_files": skipped,
                 "files": [{"path": f.path, "format": f.format, **input_digest(f.path)} for f in files],
                 "shards": [[t.to_plan_dict() for t in shard] for shard in shards]}
+        if limit is not None:  # only then: plans of runs without a limit stay as they were
+            plan["limit"] = limit
         write_text_atomic(plan_file, json.dumps(plan))
         return plan
+
+    def _limit_tasks(self, tasks: list[ReadTask], n_files: int) -> tuple[list[ReadTask], dict]:
+        """The tasks of the first ``input.limit`` documents (:func:`corpuskit.inputs.limit_tasks`), and what the
+        plan and stats.json say of the limit: ``{"documents", "reached", "files_read", "files_not_read"}``."""
+        limit = self.config.reader.limit
+        chosen, reached = limit_tasks(tasks, self.config.reader, limit)
+        files_read = len({t.path for t in chosen})
+        self.progress.message(f"limit: the first {limit:,} documents, from {files_read:,} of {n_files:,} input "
+                              f"file(s){'' if reached else ' (the inputs hold fewer)'}")
+        return chosen, {"documents": limit, "reached": reached, "files_read": files_read,
+                        "files_not_read": n_files - files_read}
 
     def _check_inputs(self, plan: dict, *, complete: bool = False) -> None:
         """The inputs as they are now against the plan: the same files, with the same size, time and edges. A new
@@ -687,7 +717,8 @@ class Runner:
             "wall_seconds": round(time.time() - t0, 3),
             "input": {"root": plan["root"], "files": len(plan["files"]),
                       "bytes": sum(f["size"] for f in plan["files"]), "shards": len(plan["shards"]),
-                      "skipped_files": plan["skipped_files"], "repeated_ids": self._repeated_ids(plan)},
+                      "skipped_files": plan["skipped_files"], "repeated_ids": self._repeated_ids(plan),
+                      "limit": plan.get("limit")},
             "output": {"kept_docs": kept_docs, "rejected_docs": rejected_docs, "kept_files": kept_files,
                        "format": self.config.output_format},
             "stages": [dict(s.to_dict(), **({"global": reports[k]} if k in reports else {}),
@@ -708,6 +739,10 @@ def _naming_dead_workers(describe):
         raise TaskError(f"a worker process died ({exc.how}) while running {what}; the tasks finished before "
                         "it are kept: run the same command again to continue (with fewer workers, -w, if memory "
                         "ran out)") from None
+
+
+def _documents_read(limit: int | None) -> str:
+    return "every document" if limit is None else f"the first {limit:,} documents"
 
 
 def _changed_files(previous: dict, config_fingerprint: str, stage_files: dict) -> str | None:

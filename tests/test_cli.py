@@ -15,7 +15,7 @@ from .conftest import write_pipeline
 def test_help_and_version():
     runner = CliRunner()
     assert __version__ in runner.invoke(main, ["--version"]).output
-    for args in (["--help"], ["run", "--help"], ["stats", "--help"]):
+    for args in (["--help"], ["run", "--help"], ["stats", "--help"], ["head", "--help"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0 and "Usage:" in result.output
 
@@ -33,6 +33,23 @@ def test_run_then_stats(tmp_path):
     assert result.exit_code == 0 and "length:words<10" in result.output
     data = json.loads(runner.invoke(main, ["stats", str(tmp_path / "out"), "--json"]).output)
     assert data["output"]["kept_docs"] == 20 and data["output"]["rejected_docs"] == 9
+
+
+def test_run_with_a_limit_then_head(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text("\n".join(json.dumps({"text": f"w{n} " * n}) for n in range(1, 30)) + "\n")
+    path = write_pipeline(tmp_path, {"input": {"paths": ["in"]}, "output": "out",
+                                     "stages": [{"length": {"min_words": 10}}]})
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(path), "-w", "1", "--limit", "12"])
+    assert result.exit_code == 0, result.output
+    assert "kept 3 documents" in result.output and "rejected 9" in result.output
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["input"]["limit"]["documents"] == 12 and stats["stages"][0]["docs_in"] == 12
+    result = runner.invoke(main, ["head", str(tmp_path / "out"), "-n", "1", "--width", "20"])
+    assert result.exit_code == 0 and "── a.jsonl#9" in result.output and "│ w10 w10 w10 w10 w10…" in result.output
+    result = runner.invoke(main, ["head", str(tmp_path / "out"), "--reason", "length:*", "-n", "2"])
+    assert result.output.count("rejected by length: length:words<10") == 2
 
 
 def test_errors_are_one_line_messages(tmp_path):

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from corpuskit.cli import main
 from corpuskit.recipe import load_config
 from corpuskit.gpt.pipeline import run_model_steps
-from corpuskit.report import build_report, compare_reports, render_html, write_report
+from corpuskit.report import (EXAMPLE_LINES, EXAMPLE_WIDTH, _example, _rule_html, build_report, compare_reports,
+                              render_html, write_report)
 from corpuskit.runner import run_pipeline
 from corpuskit.stage import STAGES, Filter, register
 
@@ -92,6 +93,10 @@ def test_report_numbers_agree_with_the_run(runs):
     assert sum(r["count"] for r in report["rules"]) == len(rejected)
     for rule in report["rules"]:
         assert 1 <= len(rule["examples"]) <= 3
+        for example in rule["examples"]:  # cut by lines, each line by width
+            assert len(example["text"].splitlines()) <= EXAMPLE_LINES
+            assert all(len(line) <= EXAMPLE_WIDTH for line in example["text"].splitlines())
+            assert example["truncated"] == (example["more_lines"] > 0 or example["text"].endswith("…"))
         assert all(next(r for r in rejected if r["id"] == e["id"])["reason"] == rule["reason"]
                    for e in rule["examples"])
     by_reason = {r["reason"]: r for r in report["rules"]}
@@ -106,6 +111,21 @@ def test_report_numbers_agree_with_the_run(runs):
     assert all(f["tokens_in_estimated"] >= f["tokens_kept_estimated"] for f in report["funnel"])
     assert [e["step"] for e in report["training"]["eval"]] == [0, 10, 20]
     assert [s["prompt"] for s in report["training"]["samples"]] == ["The river", "河水"]
+
+
+def test_report_examples_show_the_first_lines_of_a_document():
+    """An example keeps a document's shape: its first lines, each shortened, and how many lines were left out."""
+    text = "\n".join([f"Heading {'word ' * 60}"] + [f"- item {i}" for i in range(11)])
+    example = _example({"id": "x", "url": "https://example.org/x"}, text)
+    lines = example["text"].splitlines()
+    assert len(lines) == EXAMPLE_LINES and example["more_lines"] == 12 - EXAMPLE_LINES and example["truncated"]
+    assert lines[0].startswith("Heading word") and lines[0].endswith("…") and len(lines[0]) == EXAMPLE_WIDTH
+    assert lines[1:] == [f"- item {i}" for i in range(EXAMPLE_LINES - 1)]
+    assert _example({"id": "y", "url": None}, "短文\n两行") == {"id": "y", "url": None, "text": "短文\n两行",
+                                                            "more_lines": 0, "truncated": False}
+    rule = {"stage": "s", "reason": "r", "count": 1, "share_of_stage_input": 1.0, "params": None,
+            "examples": [example]}
+    assert f"… ({12 - EXAMPLE_LINES} more lines)" in _rule_html(rule)
 
 
 def test_report_page_is_self_contained(runs):

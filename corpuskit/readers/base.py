@@ -43,6 +43,7 @@ class ReadTask:
     first_index: int = 0  # record index of the first record in the range
     size: int = 0  # bytes on disk this task covers, for progress and ETA
     error: str | None = None  # the file could not even be planned (e.g. no Parquet footer): reported when read
+    max_docs: int | None = None  # read at most this many documents of the range (``input.limit`` cut it here)
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -52,8 +53,8 @@ class ReadTask:
         return cls(**d)
 
     def to_plan_dict(self) -> dict:
-        """As in plan.json: without ``error`` unless there is one (plans stay as they were)."""
-        return {k: v for k, v in self.to_dict().items() if k != "error" or v is not None}
+        """As in plan.json: without ``error`` or ``max_docs`` unless set (plans stay as they were)."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("error", "max_docs") or v is not None}
 
 
 @dataclass
@@ -71,6 +72,7 @@ class ReaderOptions:
     batch_docs: int = 1000
     batch_bytes: int = 32 * 1024**2
     shard_bytes: int = 256 * 1024**2  # splittable inputs are split into ranges of about this size
+    limit: int | None = None  # read only the first this many documents, in plan order (a trial run)
 
 
 class Reader:
