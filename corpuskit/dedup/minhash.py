@@ -87,7 +87,7 @@ _DELETE = np.uint32(0xFFFFFFFF)
 _CP_MAP: np.ndarray | None = None
 
 
-def _cp_map() -> np.ndarray:
+def dedup_codepoint_map() -> np.ndarray:
     """Code point -> replacement code point: punctuation (P*), symbols (S*), controls and separators
     -> space, decimal digits (Nd) -> "0", format characters (Cf: zero-width space, soft hyphen,
     BOM, joiners) -> deleted. Built on first use (~0.1 s)."""
@@ -146,7 +146,7 @@ def _normalized_words(text: str) -> tuple[list[str], bool]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split(), True
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    table = _cp_map()
+    table = dedup_codepoint_map()
     inside = cps < _TABLE_SIZE
     out = np.where(inside, table[np.where(inside, cps, 0)], cps)
     if (out == _DELETE).any():

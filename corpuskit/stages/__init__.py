@@ -8,6 +8,7 @@ Each is also a class to build a :class:`corpuskit.Pipeline` from, with the param
 
 from .exact_dedup import ExactDedup
 from .chinese_convert import ChineseConvert
+from .decontaminate import Decontaminate
 from .extract import ExtractStage
 from .fix_unicode import FixUnicode
 from .heuristics import C4Filter, FineWebFilter, GopherQualityFilter, GopherRepetitionFilter
@@ -22,6 +23,6 @@ from .toxicity import ToxicityFilter
 from .upsample import Upsample
 from .url_filter import URLFilter
 
-__all__ = ["C4Filter", "ChineseConvert", "ExactDedup", "ExtractStage", "FineWebFilter", "FixUnicode", "GopherQualityFilter", "GopherRepetitionFilter",
+__all__ = ["C4Filter", "ChineseConvert", "Decontaminate", "ExactDedup", "ExtractStage", "FineWebFilter", "FixUnicode", "GopherQualityFilter", "GopherRepetitionFilter",
            "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "PIIRedactor", "QualityFilter", "QualityPercentile",
            "Tokenize", "ToxicityFilter", "Upsample", "URLFilter"]
