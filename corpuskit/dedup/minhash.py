@@ -253,7 +253,8 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, element-wise: every input bit flips each output bit with probability ~1/2."""
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> np.uint64(33))
@@ -306,7 +307,7 @@ def _combine_ngrams(ids: np.ndarray, n: int) -> np.ndarray:
     for i in range(k):
         np.multiply(ids[i:i + count], np.uint64(_POSITION[i]), out=tmp)
         h += tmp
-    return _fmix64(h)
+    return fmix64(h)
 
 
 def _fmix64_int(h: int) -> int:
@@ -392,7 +393,7 @@ class MinHasher:
         if self.scheme == "affine32":
             return _fmix32(hv.astype(np.uint32, copy=False))
         if self.scheme == "affine64":
-            return _fmix64(hv.astype(np.uint64, copy=False))
+            return fmix64(hv.astype(np.uint64, copy=False))
         return hv.astype(np.uint64)
 
     def _buffers(self, width: int):

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from ..schema import with_columns
 from ..stage import Stage, StageResult, register
-from ..text import DEFAULT_CJK_MIN_SHARE, cjk_chars, cjk_share
+from ..text import DEFAULT_CJK_MIN_SHARE, cjk_chars, cjk_share, is_cjk_language
 
 #: Language codes of Chinese (lid.176 writes ``zh``, ``yue`` and ``wuu``; the others are ISO 639-3 codes of
 #: Chinese varieties and classical Chinese that other identifiers write).
@@ -46,12 +46,7 @@ def opencc_configs() -> list[str]:
 
 def language_is_chinese(language: str | None) -> bool | None:
     """True/False for a known language code (``zh``, ``zh-Hant``, ``yue``, ``ja``, ``en``); None if unknown."""
-    if not language:
-        return None
-    base = language.replace("_", "-").split("-", 1)[0].lower()
-    if base in ("", "und", "unknown", "none"):
-        return None
-    return base in CHINESE_LANGUAGES
+    return is_cjk_language(language, CHINESE_LANGUAGES)
 
 
 def looks_chinese(text: str, min_han_share: float = DEFAULT_CJK_MIN_SHARE) -> bool:

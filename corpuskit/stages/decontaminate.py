@@ -57,7 +57,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..dedup.minhash import dedup_codepoint_map, fold_fullwidth  # the table ``normalize_for_dedup`` maps code points with
+from ..dedup.minhash import dedup_codepoint_map, fmix64, fold_fullwidth  # the table ``normalize_for_dedup`` maps code points with
 from ..fileio import atomic_write, open_input, strip_compression_suffix, write_text_atomic
 from ..schema import with_columns
 from ..stage import GlobalStage, Phase, StageResult, register
@@ -88,14 +88,6 @@ def _cjk_table() -> np.ndarray:
     table[:_TABLE_SIZE] = np.fromiter((one.match(chr(cp)) is not None for cp in range(_TABLE_SIZE)), bool,
                                       _TABLE_SIZE)
     return table
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 @functools.lru_cache(maxsize=1 << 18)  # about 40 MB of words at most
@@ -178,7 +170,7 @@ def tokens(text: str | None) -> Tokens:
     last[is_word] = np.flatnonzero(word_last)
     hashes = np.zeros(len(first), np.uint64)
     is_cjk = ~is_word
-    hashes[is_cjk] = _fmix64(cps[first[is_cjk]].astype(np.uint64) ^ _CJK_TAG)
+    hashes[is_cjk] = fmix64(cps[first[is_cjk]].astype(np.uint64) ^ _CJK_TAG)
     if is_word.any():
         normalised = cps.tobytes().decode("utf-32-le", "surrogatepass")
         words = normalised.split() if not cjk.any() else _WORD_RUN.findall(normalised)
@@ -206,7 +198,7 @@ def window_hashes(hashes: np.ndarray, length: int) -> np.ndarray:
     acc = np.zeros(count, np.uint64)
     for j in range(length):
         acc = acc * _ROLL + hashes[j:j + count]
-    out[:count] = _fmix64(acc ^ np.uint64(length * 0x100000001B3))
+    out[:count] = fmix64(acc ^ np.uint64(length * 0x100000001B3))
     return out
 
 
