@@ -106,11 +106,10 @@ def test_empty_and_missing_text():
 
 # --------------------------------------------------------------------------- the labelled set
 
-# the held-out half was written after the detectors and never used to change them; these are the figures it gave
-# (benchmarks/bench_pii.py). Every cell meets the targets (P >= 0.98, R >= 0.95) but one: English phone recall,
-# 15 of 16 (a space-separated number after "Her number:", a context word the detector does not know).
+# the held-out half was written after the detectors; it met the targets (P >= 0.98, R >= 0.95) in every cell but
+# English phone recall, 15 of 16 (a number in 3-3-4 groups apart by spaces, no phone word). One format rule was added
+# for that form, then measured on the "fresh" part, written after the rule and before running it (docs/pii.md)
 TARGET_PRECISION, TARGET_RECALL = 0.98, 0.95
-REACHED_RECALL = {("heldout", "en", "phone"): 0.93}
 
 
 def test_the_labelled_set_is_large_and_covers_every_type_in_both_languages():
@@ -127,14 +126,14 @@ def test_the_labelled_set_is_large_and_covers_every_type_in_both_languages():
             assert value in case["text"], case["id"]
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "fresh"])
 def test_precision_and_recall_per_type_and_language(split):
     tally, errors = score_cases([c for c in load_cases() if c["split"] == split])
     for (part, lang, kind), (tp, detected, labelled) in tally.items():
         if not detected and not labelled:
             continue
         assert ratio(tp, detected) >= TARGET_PRECISION, (part, lang, kind, errors)
-        assert ratio(tp, labelled) >= REACHED_RECALL.get((part, lang, kind), TARGET_RECALL), (part, lang, kind, errors)
+        assert ratio(tp, labelled) >= TARGET_RECALL, (part, lang, kind, errors)
 
 
 # --------------------------------------------------------------------------- the stage in a pipeline

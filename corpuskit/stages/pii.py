@@ -307,9 +307,15 @@ def _international_number(value: str, context: str | None) -> str | None:
     return None
 
 
+_NANP_SPACED = re.compile(r"(?:1 )?[2-9][0-9]{2} [2-9][0-9]{2} [0-9]{4}")
+
+
 def _nanp_is_strong(value: str) -> bool:
-    """Written as a phone: parentheses round the area code, or dashes or dots between the groups."""
-    return "(" in value or sum(value.count(sep) for sep in "-.") >= 2
+    """Written as a phone: parentheses round the area code, dashes or dots between the groups, or the groups
+    3-3-4 apart by single spaces when ``phonenumbers`` knows the area code and exchange (``415 555 0132``)."""
+    if "(" in value or sum(value.count(sep) for sep in "-.") >= 2:
+        return True
+    return bool(_NANP_SPACED.fullmatch(value)) and _phonenumbers_check(value, "US")[0]
 
 
 def _phone_candidate(kind: str, value: str, context: str | None) -> str | None:
