@@ -131,6 +131,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "corpuskit.config", "corpuskit.report", "corpuskit.dataset_card", "corpuskit.classifier_training"]),
     ("the runner, a whole pipeline document", ["corpuskit.runner", "corpuskit.recipe"]),
     ("a whole run: the Python API", ["corpuskit.pipeline"]),
+    ("one document at a time: the stages as functions (the dedup ones run a pipeline)", ["corpuskit.functions"]),
     ("the command line", ["corpuskit.cli", "corpuskit.cli_gpt", "corpuskit.cli_classifier"]),
 ]
 
