@@ -37,6 +37,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import unicodedata
+from itertools import compress
 
 import pyarrow as pa
 
@@ -46,6 +47,8 @@ from ..text import HAN, word_count
 from ._models import LanguageModels
 from ._url_lists import host_blocked, load_domains
 
+_NON_WORD = re.compile(r"\W")  # the block-list terms and the text are split at each non-word character
+_WORD_CHAR = re.compile(r"\w")
 _MAX_CONFIRM_LINES = 2000  # lines scored to confirm a flagged document (bounds the cost of a huge one)
 
 
@@ -66,16 +69,124 @@ def _read_list(name: str) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
+class _WordTermMatcher:
+    """Whole-word terms, found as ``(?<!\\w)(?:longest|...|shortest)(?!\\w)`` with ``findall`` would find them
+    (leftmost, then longest, not overlapping), by tokenising the text once instead of trying every term at every
+    character.
+
+    The text is split at each non-word character (``re.split(r"\\W")``): its tokens are the maximal runs of word
+    characters and the empty strings between two adjacent non-word characters. A term matches where its own
+    tokens (split the same way) equal the text's tokens there and the non-word characters between them are equal:
+    the look-behind and look-ahead are what make each end of the match a token boundary. So a match can start
+    only at a token equal to the term's first token (``""`` for a term that starts with a non-word character,
+    such as ``🖕``), which one set look-up per token finds."""
+
+    def __init__(self, terms):
+        by_first_token: dict[str, list[tuple[int, str, list[str], int]]] = {}
+        for term in set(terms):
+            if not term:
+                raise ValueError("a block-list term must not be empty")
+            tokens = _NON_WORD.split(term)
+            consumed = len(tokens) if _WORD_CHAR.match(term[-1]) else len(tokens) - 1
+            by_first_token.setdefault(tokens[0], []).append((len(term), term, tokens, consumed))
+        for candidates in by_first_token.values():
+            candidates.sort(key=lambda entry: entry[0], reverse=True)  # the regex tried the longest term first
+        self._by_first_token = by_first_token
+        self._word_starts = frozenset(first for first in by_first_token if first)
+        self._non_word_starts = [entry[1] for entry in by_first_token.get("", [])]
+
+    def findall(self, text: str) -> list[str]:
+        tokens = _NON_WORD.split(text)
+        starts = self._word_starts
+        if self._non_word_starts and any(term in text for term in self._non_word_starts):
+            starts = starts | {""}
+        candidates = compress(range(len(tokens)), map(starts.__contains__, tokens))
+        return self._scan(text, tokens, candidates)
+
+    def _scan(self, text: str, tokens: list[str], candidates) -> list[str]:
+        found: list[str] = []
+        next_free = 0  # the first token a new match may start at (the previous match covers those before it)
+        offset_index = offset = 0  # token offset_index starts at character offset
+        for i in candidates:
+            if i < next_free:
+                continue
+            for _, term, term_tokens, consumed in self._by_first_token[tokens[i]]:
+                size = len(term_tokens)
+                if size > 1:
+                    if tokens[i:i + size] != term_tokens:
+                        continue
+                    # the tokens agree; the non-word characters between them must too
+                    offset += sum(map(len, tokens[offset_index:i])) + (i - offset_index)
+                    offset_index = i
+                    if not text.startswith(term, offset):
+                        continue
+                found.append(term)
+                next_free = i + consumed
+                break
+        return found
+
+
+class _SubstringMatcher:
+    """Terms found anywhere (Chinese has no spaces), as the alternation of the terms from longest to shortest
+    finds them with ``findall``: leftmost, then longest, not overlapping.
+
+    The terms are put in a character trie, compiled into one regular expression whose alternatives branch on
+    one character at a time (``处女(?:作|座)?``-like, for all terms at once) instead of listing every term: at
+    each place of the text the engine follows the one branch the text allows. The terms that match at one place
+    are prefixes of each other, so they lie on that one branch; going deeper is tried before stopping at a
+    shorter term, so the longest wins, as it did in the alternation."""
+
+    def __init__(self, terms):
+        trie: dict = {}
+        for term in set(terms):
+            if not term:
+                raise ValueError("a block-list term must not be empty")
+            node = trie
+            for char in term:
+                node = node.setdefault(char, {})
+            node[_TERM_END] = True
+        if not trie:
+            raise ValueError("a block list needs at least one term")
+        self._pattern = re.compile(_trie_regex(trie))
+
+    def findall(self, text: str) -> list[str]:
+        return self._pattern.findall(text)
+
+    def mask(self, text: str) -> str:
+        """text with every match replaced by as many NUL characters."""
+        return self._pattern.sub(_nul_mask, text)
+
+
+def _nul_mask(match: re.Match) -> str:
+    return "\x00" * (match.end() - match.start())
+
+
+_TERM_END = ""  # the key that marks a trie node where a term ends (no term character is the empty string)
+
+
+def _trie_regex(node: dict) -> str:
+    """The regular expression of the terms below node: a branch per next character, optional where a term ends."""
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char != _TERM_END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if _TERM_END in node else body  # greedy: the longer term first, then the one ending here
+
+
 class BlockList:
-    """Counts block-list hits: whole words for space-separated text, substrings for Chinese."""
+    """Counts block-list hits: whole words for space-separated text, substrings for Chinese.
+
+    ``hits`` returns what ``re.findall`` returned with one regular expression per list (the terms from longest
+    to shortest; whole words: ``(?<!\\w)(?:...)(?!\\w)``), with the English matches first, then the Chinese ones
+    found after masking the allow-list words with NUL characters; the matchers below find the same terms without
+    trying every term at every character (``tests/test_blocklist_matcher.py`` keeps the regular expressions as
+    the reference and compares them on random and real text)."""
 
     def __init__(self, en: list[str], zh: list[str], zh_ignore: set[str], zh_allow: list[str]):
-        words = sorted({w for w in en}, key=len, reverse=True)
-        self._en = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])") if words else None
-        zh = sorted({w for w in zh if w not in zh_ignore}, key=len, reverse=True)
-        self._zh = re.compile("|".join(re.escape(w) for w in zh)) if zh else None
-        allow = sorted(set(zh_allow), key=len, reverse=True)
-        self._allow = re.compile("|".join(re.escape(w) for w in allow)) if allow else None
+        self._en = _WordTermMatcher(en) if en else None
+        zh = {w for w in zh if w not in zh_ignore}
+        self._zh = _SubstringMatcher(zh) if zh else None
+        self._allow = _SubstringMatcher(zh_allow) if zh_allow else None
 
     @classmethod
     def default(cls) -> "BlockList":
@@ -89,9 +200,12 @@ class BlockList:
         text = _normalise(text)
         found = self._en.findall(text) if self._en else []
         if self._zh is not None and HAN.search(text):
-            masked = self._allow.sub(lambda m: "\x00" * len(m.group()), text) if self._allow else text
-            found += self._zh.findall(masked)
+            found += self._zh.findall(self._mask_allowed(text))
         return found
+
+    def _mask_allowed(self, text: str) -> str:
+        """text with each allow-list word replaced by as many NUL characters (so no block-list term matches in it)."""
+        return self._allow.mask(text) if self._allow is not None else text
 
 
 @register
