@@ -1,134 +1,137 @@
-"""MinHash signatures per second on one core: corpuskit vs datasketch.
+"""MinHash signatures per second on one core, real English and Chinese text: corpuskit vs datasketch.
 
-    python benchmarks/bench_minhash.py                  # 2,000-word documents, 128 permutations
-    python benchmarks/bench_minhash.py --docs 400 --num-perm 256
+    python benchmarks/bench_minhash.py                    # the stage defaults: 128 permutations, 5-grams
+    python benchmarks/bench_minhash.py --rounds 7 --num-perm 256
+    python benchmarks/bench_minhash.py --old old_minhash.py        # also an older minhash.py: equality, speed
 
-Documents: synthetic, reproducible (fixed seed). English: 2,000 words drawn from a Zipf-distributed
-vocabulary of 20,000 random lower-case words with some punctuation; Chinese: 2,000 characters drawn
-from a Zipf distribution over 3,000 common CJK ideographs with Chinese punctuation. Shingles: 5-grams
-(words for English, characters for Chinese), built once by ``corpuskit.dedup.minhash.shingles``.
+Data (``--data``, default ``../shared/data`` next to the project; see its README for the sets):
+  en-articles  ``neardup-minhash-articles/articles_2500.train``: 2,500 news-style articles (median 253 words)
+  en-wiki      ``quality-pos-wikitext2/valid.txt`` cut at its ``= Title =`` lines: whole Wikipedia articles
+  zh-novels    ``zh-classics-novels`` (红楼梦, 西游记): paragraphs gathered into ~2,000-character passages
 
-Rows (all single-process, scheme "affine32" = datasketch 2's default, unless noted):
-  corpuskit, shingles given   MinHasher.signature_from_shingles: SHA-1 + permutations only, the
-                        same work as the datasketch rows
-  corpuskit sha1        MinHasher.signatures(texts): normalization + shingles + SHA-1 + permutations,
-                        equal to datasketch's signatures (checked here on every document)
-  corpuskit sha1 legacy the same with scheme="legacy" (datasketch < 2)
-  corpuskit fast        hash="fast": one SHA-1 per distinct token, n-grams combined with numpy
-                        (not comparable with datasketch signatures)
-  datasketch update     MinHash(...).update(s) per shingle (shingles given, normalization not timed)
-  datasketch batch      MinHash(...).update_batch(shingles)
-  datasketch bulk       MinHash.bulk(list of shingle lists)
-The ratio column is docs/s relative to "datasketch update". corpuskit rows include normalization
-and shingling; datasketch rows get the shingles ready-made, so they are favoured.
+Settings are what users get by default (``MinHashDedup``): ``num_perm`` 128, seed 1, scheme "affine32"
+(datasketch 2's default), word 5-grams for English and character 5-grams for Chinese.
+
+Each round times, one after the other on the same documents: corpuskit ``MinHasher.signatures(texts)``
+(normalisation + tokens + shingles + SHA-1 + permutations), datasketch's best batch API
+``MinHash.bulk(shingle lists)`` and ``MinHash(...).update_batch(shingles)`` (shingles made beforehand by
+``corpuskit.dedup.minhash.shingles`` and not timed: datasketch is favoured), then the same again
+(A, B, A, B ...). The ratio corpuskit / best datasketch is taken per round; its median and range
+are printed. Times are CPU seconds of the process (all rows are single-threaded). Every corpuskit
+signature is checked against datasketch's (and, with ``--old``, the old version's) before timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
+import re
+import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 
 from corpuskit.dedup.minhash import MinHasher, shingles
 
-
-def english_docs(n_docs: int, words: int, rng: np.random.Generator) -> list[str]:
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    vocab = np.array(["".join(rng.choice(letters, rng.integers(2, 10))) for _ in range(20_000)])
-    p = 1.0 / np.arange(1, len(vocab) + 1)
-    p /= p.sum()
-    punct = np.array(["", "", "", "", "", "", "", ",", ".", "!"])
-    docs = []
-    for _ in range(n_docs):
-        w = vocab[rng.choice(len(vocab), words, p=p)]
-        w = np.char.add(w, punct[rng.integers(0, len(punct), words)])
-        docs.append(" ".join(w.tolist()).capitalize())
-    return docs
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def chinese_docs(n_docs: int, chars: int, rng: np.random.Generator) -> list[str]:
-    vocab = np.array([chr(0x4E00 + i) for i in rng.choice(0x5000, 3000, replace=False)])
-    p = 1.0 / np.arange(1, len(vocab) + 1)
-    p /= p.sum()
-    docs = []
-    for _ in range(n_docs):
-        c = vocab[rng.choice(len(vocab), chars, p=p)]
-        c[rng.integers(0, chars, chars // 15)] = "，"
-        c[rng.integers(0, chars, chars // 40)] = "。"
-        docs.append("".join(c.tolist()))
-    return docs
+def load_sets(data: Path, limit: int) -> dict[str, list[str]]:
+    articles = [line.split(" ", 1)[1].strip() for line in
+                (data / "neardup-minhash-articles" / "articles_2500.train").read_text(encoding="utf-8").splitlines()
+                if " " in line]
+    wiki_text = (data / "quality-pos-wikitext2" / "valid.txt").read_text(encoding="utf-8")
+    wiki = [a.strip() for a in re.split(r"\n \= [^=\n]+ \= \n", wiki_text) if len(a.split()) > 50]
+    passages, current = [], ""
+    for name in ("hongloumeng.txt", "xiyouji.txt"):
+        for para in (data / "zh-classics-novels" / name).read_text(encoding="utf-8").splitlines():
+            current += para.strip()
+            if len(current) >= 2000:
+                passages.append(current)
+                current = ""
+    return {"en-articles": articles[:limit], "en-wiki": wiki[:limit], "zh-novels": passages[:limit]}
 
 
-def rate(fn, n_docs: int, min_seconds: float) -> float:
-    """Documents per second of ``fn()`` (which processes ``n_docs`` documents), best of repeats."""
-    best = float("inf")
-    spent = 0.0
-    while spent < min_seconds or best == float("inf"):
-        t = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t
-        best = min(best, dt)
-        spent += dt
-    return n_docs / best
+def seconds(fn) -> float:
+    """CPU seconds of this process (single-threaded work): less disturbed than wall time when other
+    processes share the cores."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def datasketch_rows(shingle_lists, num_perm: int):
+    from datasketch import MinHash  # dev dependency: only the benchmark and the tests use it
+
+    def bulk():
+        MinHash.bulk(shingle_lists, num_perm=num_perm, seed=1)
+
+    def update_batch():
+        for items in shingle_lists:
+            MinHash(num_perm=num_perm, seed=1).update_batch(items)
+
+    def check(signatures):
+        for items, row in zip(shingle_lists, signatures):
+            m = MinHash(num_perm=num_perm, seed=1)
+            m.update_batch(items)
+            assert np.array_equal(m.hashvalues, row), "signature differs from datasketch"
+
+    return bulk, update_batch, check
+
+
+def load_old(path: str):
+    spec = importlib.util.spec_from_file_location("minhash_old", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_set(name: str, docs: list[str], args, old) -> None:
+    shingle_lists = [shingles(d) for d in docs]
+    per_doc = sum(map(len, shingle_lists)) / len(docs)
+    new = MinHasher(num_perm=args.num_perm, seed=1)
+    bulk, update_batch, check = datasketch_rows(shingle_lists, args.num_perm)
+    check(new.signatures(docs))
+    timed = {"corpuskit": lambda: new.signatures(docs), "datasketch bulk": bulk,
+             "datasketch update_batch": update_batch}
+    if old is not None:
+        previous = old.MinHasher(num_perm=args.num_perm, seed=1)
+        assert np.array_equal(previous.signatures(docs), new.signatures(docs)), "differs from the old version"
+        timed["corpuskit (old)"] = lambda: previous.signatures(docs)
+    times = {k: [] for k in timed}
+    for _ in range(args.rounds):
+        for key, fn in timed.items():
+            times[key].append(seconds(fn))
+    ratios = [min(b, u) / c for c, b, u in zip(times["corpuskit"], times["datasketch bulk"],
+                                                times["datasketch update_batch"])]
+    print(f"[{name}] {len(docs)} documents, {per_doc:.0f} shingles/document; equal to datasketch: yes"
+          + ("; equal to the old version: yes" if old is not None else ""))
+    for key, t in times.items():
+        print(f"  {key:26s} {len(docs) / statistics.median(t):9.0f} docs/s (median of {args.rounds})")
+    print(f"  corpuskit / best datasketch: median {statistics.median(ratios):.2f}x, "
+          f"range {min(ratios):.2f}-{max(ratios):.2f}x")
+    if old is not None:
+        speedup = [o / c for o, c in zip(times["corpuskit (old)"], times["corpuskit"])]
+        print(f"  corpuskit new / old: median {statistics.median(speedup):.2f}x, "
+              f"range {min(speedup):.2f}-{max(speedup):.2f}x")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=200, help="documents per language (default 200)")
-    ap.add_argument("--words", type=int, default=2000, help="words (English) / characters (Chinese) per document")
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--docs", type=int, default=1000, help="documents per set (at most)")
     ap.add_argument("--num-perm", type=int, default=128)
-    ap.add_argument("--seconds", type=float, default=2.0, help="minimum timing per row")
+    ap.add_argument("--rounds", type=int, default=5, help="paired rounds (A, B, A, B ...)")
+    ap.add_argument("--old", help="path of another minhash.py to compare with (equality and speed)")
     args = ap.parse_args()
-
-    from datasketch import MinHash  # dev dependency: only the benchmark and the tests use it
-
-    rng = np.random.default_rng(0)
-    sets = {"en": english_docs(args.docs, args.words, rng), "zh": chinese_docs(args.docs, args.words, rng)}
-    k = args.num_perm
-    print(f"{args.docs} documents per language, {args.words} words/characters each, {k} permutations, "
-          f"5-gram shingles, one core\n")
-    for lang, docs in sets.items():
-        sh = [shingles(d) for d in docs]
-        n_sh = sum(map(len, sh)) / len(sh)
-        ours = MinHasher(num_perm=k, seed=1)
-        sigs = ours.signatures(docs)
-        for s, row in zip(sh, sigs):  # equality check
-            m = MinHash(num_perm=k, seed=1)
-            m.update_batch(s)
-            assert np.array_equal(m.hashvalues, row), "signature differs from datasketch"
-        legacy = MinHasher(num_perm=k, seed=1, scheme="legacy")
-        fast = MinHasher(num_perm=k, seed=1, hash="fast")
-        fast.signatures(docs)  # warm the token cache as a long run would be
-
-        def ds_batch():
-            for s in sh:
-                MinHash(num_perm=k, seed=1).update_batch(s)
-
-        few = max(1, len(docs) // 10)  # per-shingle update is slow: time a tenth of the documents
-        rows = [
-            ("datasketch update", rate(lambda: _ds_update_subset(sh[:few], k, MinHash), few, args.seconds)),
-            ("datasketch update_batch", rate(ds_batch, len(docs), args.seconds)),
-            ("datasketch bulk", rate(lambda: MinHash.bulk(sh, num_perm=k, seed=1), len(docs), args.seconds)),
-            ("corpuskit, shingles given", rate(lambda: [ours.signature_from_shingles(s) for s in sh],
-                                                len(docs), args.seconds)),
-            ("corpuskit sha1 (=datasketch)", rate(lambda: ours.signatures(docs), len(docs), args.seconds)),
-            ("corpuskit sha1, legacy scheme", rate(lambda: legacy.signatures(docs), len(docs), args.seconds)),
-            ("corpuskit fast (not datasketch)", rate(lambda: fast.signatures(docs), len(docs), args.seconds)),
-        ]
-        base = rows[0][1]
-        print(f"[{lang}] {n_sh:.0f} shingles/document; signatures equal to datasketch: yes")
-        print(f"  {'method':34s} {'docs/s':>9s} {'x update':>9s}")
-        for name, r in rows:
-            print(f"  {name:34s} {r:9.0f} {r / base:9.1f}")
+    old = load_old(args.old) if args.old else None
+    print(f"{args.num_perm} permutations, 5-gram shingles, one process; load average "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
+    for name, docs in load_sets(args.data, args.docs).items():
+        bench_set(name, docs, args, old)
         print()
-
-
-def _ds_update_subset(sh, k, MinHash) -> None:
-    for s in sh:
-        m = MinHash(num_perm=k, seed=1)
-        for x in s:
-            m.update(x)
 
 
 if __name__ == "__main__":

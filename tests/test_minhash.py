@@ -23,7 +23,9 @@ from corpuskit.dedup.minhash import (
     optimal_param,
     permutations,
     s_curve,
+    sha1_prefixes,
     shingle_mode,
+    shingle_spans,
     shingles,
     tokens,
 )
@@ -109,6 +111,72 @@ def test_runtime_module_does_not_import_datasketch():
     code = ("import sys; import corpuskit.dedup.minhash as m; m.MinHasher().signature('a b c'); "
             "m.optimal_param(0.8, 64); assert 'datasketch' not in sys.modules and 'scipy' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- vectorised SHA-1 and batched shingles -------------------------------------------------------
+
+def test_sha1_prefixes_equal_hashlib():
+    """Every message length from 0 to 300 bytes (one to six SHA-1 blocks, every padding case)."""
+    import hashlib
+
+    rng = np.random.default_rng(5)
+    messages = [rng.integers(0, 256, k, dtype=np.uint8).tobytes() for k in range(301)]
+    messages += [b" ".join([b"\xe4\xb8\xad"] * k) for k in range(1, 40)] + [b""] * 3
+    lengths = np.array([len(m) for m in messages])
+    starts = np.cumsum(lengths) - lengths
+    for bits in (32, 64):
+        got = sha1_prefixes(b"".join(messages), starts, lengths, bits)
+        assert got.dtype == (np.uint32 if bits == 32 else np.uint64)
+        assert got.tolist() == [int.from_bytes(hashlib.sha1(m).digest()[:bits // 8], "little") for m in messages]
+    assert hash_shingles(messages * 20).tolist() == hash_shingles(messages).tolist() * 20  # numpy path
+    with pytest.raises(ValueError):
+        sha1_prefixes(b"ab", [0], [2], bits=16)
+
+
+def test_shingle_spans_equal_shingles():
+    texts = TEXTS + [EN * 3, MIXED * 2, "a b c d", "一二三四五六"]
+    for n in (1, 3, 5):
+        token_lists = [tokens(t) for t in texts]
+        buf, starts, lengths, counts = shingle_spans(token_lists, n)
+        spans = [buf[a:a + k] for a, k in zip(starts.tolist(), lengths.tolist())]
+        expected = [shingles(t, n) for t in texts]
+        assert counts.tolist() == [len(e) for e in expected]
+        assert spans == [s for e in expected for s in e]
+    assert shingle_spans([], 5)[3].tolist() == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_long_batches_equal_datasketch(scheme):
+    """Batches above the numpy SHA-1 threshold (thousands of shingles), with long words (two SHA-1 blocks)."""
+    long_word = "x" * 70
+    docs = [EN * 40, "", ZH * 25, SHORT, MIXED * 30, f"{long_word} {EN} {long_word}" * 5, "短文"]
+    mh = MinHasher(num_perm=128, seed=1, scheme=scheme)
+    got = mh.signatures(docs)
+    for text, row in zip(docs, got):
+        np.testing.assert_array_equal(row, reference(shingles(text), 128, 1, scheme))
+        np.testing.assert_array_equal(mh.signature(text), row)
+    many = mh.shingle_hashes_many(docs)
+    for text, hv in zip(docs, many):
+        np.testing.assert_array_equal(hv, mh.shingle_hashes(text))
+    np.testing.assert_array_equal(mh.signatures_from_hashes(many), got)
+    assert mh.shingle_hashes_many([]) == []
+
+
+def test_signatures_pinned():
+    """Fixed values (from the version before the numpy SHA-1), so a change shows even without datasketch:
+    short texts (hashlib) and the same texts repeated 200 times (thousands of shingles: numpy SHA-1)."""
+    en = "The committee met on Tuesday to discuss the new budget. After a long debate, the members agreed to increase funding."
+    zh = "委员会于周二召开会议，讨论新的预算方案。经过长时间的辩论，委员们同意将公共图书馆的经费提高百分之十二。"
+    zh_values = {"affine32": [82009844, 69232856, 34986824, 117550561],
+                 "affine64": [705658121327567772, 1016962336738657156, 213499591498838674, 8749246614199227],
+                 "legacy": [22060357, 58200095, 202001629, 132439883]}
+    en_values = {"affine32": ([655171332, 515373187, 118715589, 368184107], [391707329, 111241482, 118715589, 368184107]),
+                 "affine64": ([72235652703004880, 2422235442256516147, 83324315016597958, 219238267855031117],) * 2,
+                 "legacy": ([59577603, 882884091, 102502779, 268608072], [59577603, 53766550, 102502779, 265761355])}
+    for scheme in SCHEMES:
+        mh = MinHasher(128, 1, scheme=scheme)
+        assert mh.signatures([en, zh])[:, :4].tolist() == [en_values[scheme][0], zh_values[scheme]]
+        assert mh.signatures([en * 200, zh * 200])[:, :4].tolist() == [en_values[scheme][1], zh_values[scheme]]
 
 
 # --- normalization -------------------------------------------------------------------------------

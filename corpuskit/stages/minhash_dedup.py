@@ -122,7 +122,7 @@ class MinHashDedup(DuplicateStage):
                 sets_out = open(work / "sets" / f".s{shard:06d}.bin.tmp", "wb")
             for batch in source.iter_batches(batch_size=4096, columns=columns):
                 table = pa.Table.from_batches([batch])
-                hashes = [hasher.shingle_hashes(t or "") for t in table.column("text").to_pylist()]
+                hashes = hasher.shingle_hashes_many([t or "" for t in table.column("text").to_pylist()])
                 sigs = hasher.signatures_from_hashes(hashes)
                 keys = band_keys(sigs, self.bands, self.rows)
                 cols = {"id": table.column("id"), "rank": pa.array(self.policy_ranks(table), pa.float64()),
