@@ -2,12 +2,17 @@
 
     python benchmarks/bench_readers.py                 # WARC samples + a generated 1 GB JSONL
     python benchmarks/bench_readers.py --jsonl-gb 0.2  # smaller
+    python benchmarks/bench_readers.py --scaling --jsonl-gb 0.2   # one 200 MB JSONL, 1 vs 2 workers only
+    python benchmarks/bench_readers.py --scaling --jsonl-gb 0.2 --stage gopher_quality   # a costlier stage
 
 Figures printed:
   1. each reader alone (one core, in-process): documents -> Arrow batches, on the WARC samples
      in ../shared/data/warc-samples and on the generated JSONL (plain and gzip);
   2. the whole runner (read -> write Parquet, no stages) on the generated JSONL with all cores,
      with the peak RSS of the process tree, sampled every 50 ms.
+  3. with ``--scaling``: the generated JSONL (one file) through a ``length`` stage with 1 and with 2 workers,
+     in the order 1, 2, 1, 2 (paired runs, so a change in the machine's load shows as a spread), and the
+     speed-up; the task size is the automatic one (from the input size and the worker count).
 """
 
 from __future__ import annotations
@@ -88,15 +93,48 @@ def bench_reader(paths: list[Path], label: str, options: ReaderOptions | None = 
     return row
 
 
+def bench_worker_scaling(jsonl: Path, work: Path, stage: str, rounds: int = 2) -> None:
+    """One JSONL file through a cheap stage with 1 and 2 workers, alternately; wall seconds and the speed-up."""
+    from corpuskit.config import StageSpec
+
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(rounds):
+        for workers in (1, 2):
+            out = work / f"scaling-{workers}"
+            shutil.rmtree(out, ignore_errors=True)
+            config = PipelineConfig(inputs=[str(jsonl)], output=str(out), name="bench-scaling",
+                                    stages=[StageSpec(stage, {"min_words": 50} if stage == "length" else {})],
+                                    executor={"type": "local", "workers": workers})
+            load = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            result = Runner(config).run()
+            dt = time.perf_counter() - t0
+            times[workers].append(dt)
+            print(f"  {workers} worker(s): {dt:6.1f} s  {result.stats['input']['shards']} tasks  "
+                  f"{result.stats['stages'][0]['docs_in']:,} docs  (load average before: {load:.2f})")
+            shutil.rmtree(out, ignore_errors=True)
+    one, two = min(times[1]), min(times[2])
+    print(f"  best of {rounds}: 1 worker {one:.1f} s, 2 workers {two:.1f} s: speed-up {one / two:.2f}x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jsonl-gb", type=float, default=1.0, help="size of the generated JSONL input")
     ap.add_argument("--workdir", default=None, help="where to put the generated input (default: a temp dir)")
     ap.add_argument("--workers", type=int, default=os.cpu_count())
+    ap.add_argument("--scaling", action="store_true", help="only the 1-vs-2-worker runs on one JSONL file")
+    ap.add_argument("--stage", default="length", help="with --scaling: the one stage to run (length, fineweb...)")
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="corpuskit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM; work dir {work}")
+    if args.scaling:
+        jsonl = work / "bench.jsonl"
+        if not jsonl.exists() or jsonl.stat().st_size < args.jsonl_gb * 1e9 * 0.99:
+            generate_jsonl(jsonl, int(args.jsonl_gb * 1e9))
+        print(f"\n3. one {jsonl.stat().st_size / 1e6:.0f} MB JSONL, {args.stage} stage: 1 vs 2 workers")
+        bench_worker_scaling(jsonl, work, args.stage)
+        return
 
     print("\n1. readers alone (one core)")
     warc = SHARED / "warc-samples"

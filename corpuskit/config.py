@@ -24,6 +24,7 @@ from . import __version__
 from .errors import ConfigError
 from .inputs import is_glob
 from .readers import READERS, ReaderOptions
+from .readers.base import DEFAULT_SHARD_BYTES
 from .registry import stage_registry
 from .stage import Stage
 from .values import check_type, parse_size, type_name
@@ -185,6 +186,8 @@ class PipelineConfig:
         reader = dataclasses.asdict(self.reader)
         if reader.get("limit") is None:
             reader.pop("limit", None)
+        if reader.get("shard_bytes") is None:  # chosen per run (kept in its plan): fingerprints stay as they were
+            reader["shard_bytes"] = DEFAULT_SHARD_BYTES
         payload = {
             "inputs": sorted(self.inputs), "input_format": self.input_format,
             "reader": reader, "output_format": self.output_format,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .readers import ProgressSink, ReaderOptions, ReadTask, detect_format, make_reader
-from .readers.base import path_text
+from .readers.base import DEFAULT_SHARD_BYTES, path_text
 
 _GLOB_CHARS = set("*?[")
 
@@ -161,15 +161,34 @@ class _InputCollector:
 
 
 MAX_FILES_PER_SHARD = 10_000
+TASKS_PER_WORKER = 4  # automatic task size: about this many tasks per worker when the input is large enough
+MIN_TASK_BYTES = 16 * 1024**2  # ... but no smaller than this (a task's fixed cost: a marker, output files)
 
 
-def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions) -> list[ReadTask]:
-    """Split every file into read tasks (whole files, byte ranges, row-group ranges), in a stable order."""
+def task_bytes(total_bytes: int, workers: int, options: ReaderOptions) -> int:
+    """The size of the read tasks a run plans: ``input.shard_bytes`` when the pipeline sets it, else about
+    ``TASKS_PER_WORKER`` tasks per worker, between ``MIN_TASK_BYTES`` and ``DEFAULT_SHARD_BYTES``. The run writes
+    it into its plan; a resumed run reads the plan back, so another worker count never re-cuts the tasks."""
+    if options.shard_bytes:
+        return options.shard_bytes
+    wanted = -(-total_bytes // max(1, workers * TASKS_PER_WORKER))
+    return max(MIN_TASK_BYTES, min(DEFAULT_SHARD_BYTES, wanted))
+
+
+def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions, workers: int | None = None
+               ) -> list[ReadTask]:
+    """Split every file into read tasks (whole files, byte ranges, row-group ranges), in a stable order.
+
+    With ``workers``, a compressed file whose split points cost a decompression pass (a WARC of gzip members)
+    is split only when the files are too few to give every worker ``TASKS_PER_WORKER`` tasks anyway."""
     tasks: list[ReadTask] = []
+    split_compressed = workers is None or len(files) < workers * TASKS_PER_WORKER
     for f in files:
         rel = path_text(Path(os.path.relpath(f.path, root)).as_posix())
         try:
-            tasks.extend(make_reader(f.format, options).plan(f.path, rel, f.size))
+            reader = make_reader(f.format, options)
+            reader.split_compressed = split_compressed
+            tasks.extend(reader.plan(f.path, rel, f.size))
         except InputError as exc:  # one unreadable file is an error of that file, not of the run
             tasks.append(ReadTask(path=f.path, rel=rel, format=f.format, size=f.size, error=exc.message))
     return tasks

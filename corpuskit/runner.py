@@ -19,6 +19,7 @@ running it again gives exactly the output of one uninterrupted run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fnmatch
 import itertools
@@ -43,7 +44,7 @@ from .fileio import escape_surrogates, write_text_atomic
 from .fingerprint import combine, input_digest, stage_files_digest
 from .lock import DirectoryLock
 from .ids import IDS_DIR, count_repeated_ids, id_hashes_of, write_id_hashes
-from .inputs import expand_inputs, group_shards, is_glob, limit_tasks, plan_tasks
+from .inputs import expand_inputs, group_shards, is_glob, limit_tasks, plan_tasks, task_bytes
 from .progress import Progress
 from .readers import BatchBuilder, ProgressSink, ReaderOptions, ReadTask, make_reader
 from .schema import CORE_NAMES, kept_schema, rejected_schema, text_bytes
@@ -453,11 +454,14 @@ class Runner:
             self._check_inputs(plan)
             return plan
         files, root, skipped = expand_inputs(self.config.inputs, self.config.input_format)
-        tasks, limit = plan_tasks(files, root, self.config.reader), None
+        workers = self.executor.workers
+        size = task_bytes(sum(f.size for f in files), workers, self.config.reader)
+        options = dataclasses.replace(self.config.reader, shard_bytes=size)
+        tasks, limit = plan_tasks(files, root, options, workers), None
         if self.config.reader.limit is not None:
             tasks, limit = self._limit_tasks(tasks, len(files))
-        shards = group_shards(tasks, self.config.reader.shard_bytes)
-        plan = {"root": root, "skipped_files": skipped,
+        shards = group_shards(tasks, size)
+        plan = {"root": root, "skipped_files": skipped, "task_bytes": size,
                 "files": [{"path": f.path, "format": f.format, **input_digest(f.path)} for f in files],
                 "shards": [[t.to_plan_dict() for t in shard] for shard in shards]}
         if limit is not None:  # only then: plans of runs without a limit stay as they were
@@ -645,6 +649,9 @@ class Runner:
         done_bytes = sum(t["size"] for i in results if "read" in sources[i] for t in sources[i]["read"])
         self.progress.begin(label, len(sources), max(total_bytes - done_bytes, 0), *base)
         self.progress.tasks_done = len(results)
+        if results and jobs:
+            self.progress.message(f"resuming: {len(results)} of {len(sources)} tasks done"
+                                  f"{'' if n_segments == 1 else f' (segment {seg.index})'}")
         done = len(results)
         with _naming_dead_workers(lambda k: f"shard {_describe_source(jobs[k].source)} (segment {seg.index}, "
                                             f"task {jobs[k].task})"):

@@ -45,6 +45,18 @@ def set_counters(counters: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
     return previous
 
 
+# Set while tasks run in the process that shows progress (one worker, in-process): called after each report, so
+# the progress line moves during a long task too (the display itself limits how often it redraws).
+PROGRESS_HOOK: Callable[[], None] | None = None
+
+
+def set_progress_hook(hook: Callable[[], None] | None) -> Callable[[], None] | None:
+    """Make ``hook`` run after each :func:`report_progress` in this process; returns the previous one."""
+    global PROGRESS_HOOK
+    previous, PROGRESS_HOOK = PROGRESS_HOOK, hook
+    return previous
+
+
 def report_progress(docs: int = 0, nbytes: int = 0) -> None:
     """Called by workers after each batch."""
     if COUNTERS is None:
@@ -54,6 +66,8 @@ def report_progress(docs: int = 0, nbytes: int = 0) -> None:
         d.value += docs
     with b.get_lock():
         b.value += nbytes
+    if PROGRESS_HOOK is not None:
+        PROGRESS_HOOK()
 
 
 def yield_as_done(futures: dict, wait_some: Callable[[set], set], poll: Callable[[], None] | None):

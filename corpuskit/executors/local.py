@@ -10,7 +10,7 @@ import signal
 from typing import Any, Callable
 
 from ..processes import die_with_parent
-from .base import Executor, WorkerDied, describe_exit, set_counters, yield_as_done
+from .base import Executor, WorkerDied, describe_exit, set_counters, set_progress_hook, yield_as_done
 
 # Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
 # say which task a worker was running when it died.
@@ -83,14 +83,18 @@ class LocalExecutor(Executor):
     def map_unordered(self, fn, items, *, poll=None):
         items = list(items)
         if self.workers == 1 or len(items) <= 1:
-            saved = set_counters(self._counters)
+            saved, saved_hook = set_counters(self._counters), set_progress_hook(poll)
             try:
                 for i, item in enumerate(items):
-                    yield i, fn(item)
+                    result = fn(item)
+                    set_progress_hook(saved_hook)  # not while the caller handles the result
+                    yield i, result
+                    set_progress_hook(poll)
                     if poll:
                         poll()
             finally:
                 set_counters(saved)
+                set_progress_hook(saved_hook)
             return
         pool = self._get_pool()
         futures = {pool.submit(_tracked, fn, i, item): i for i, item in enumerate(items)}

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from ..schema import CORE_SCHEMA, REJECT_FIELDS, TEXT_PLAIN
 
+DEFAULT_SHARD_BYTES = 256 * 1024**2  # the largest automatic task size, and the split size outside a run
 REJECT_PREVIEW_CHARS = 10_000  # how much of an unusable record a rejected row keeps for inspection
 
 
@@ -71,7 +72,9 @@ class ReaderOptions:
     max_decompression_ratio: float = 1000.0
     batch_docs: int = 1000
     batch_bytes: int = 32 * 1024**2
-    shard_bytes: int = 256 * 1024**2  # splittable inputs are split into ranges of about this size
+    # splittable inputs are split into ranges of about this size; None: chosen by the run from the input size and
+    # the worker count (:func:`corpuskit.inputs.task_bytes`), at most DEFAULT_SHARD_BYTES
+    shard_bytes: int | None = None
     limit: int | None = None  # read only the first this many documents, in plan order (a trial run)
 
 
@@ -80,9 +83,17 @@ class Reader:
 
     format: str = ""
     splittable: bool = False
+    # whether plan() may split a compressed file whose boundaries cost a decompression pass to find (a WARC of
+    # gzip members): the planner turns it off when there are enough files to keep the workers busy without it
+    split_compressed: bool = True
 
     def __init__(self, options: ReaderOptions):
         self.options = options
+
+    @property
+    def split_bytes(self) -> int:
+        """The size of the ranges a splittable file is cut into."""
+        return self.options.shard_bytes or DEFAULT_SHARD_BYTES
 
     def plan(self, path: str, rel: str, size: int) -> list[ReadTask]:
         """Split one file into tasks. Non-splittable formats give one task per file."""

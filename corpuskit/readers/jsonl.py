@@ -45,10 +45,10 @@ class JsonlReader(Reader):
     splittable = True
 
     def plan(self, path, rel, size):
-        if size <= self.options.shard_bytes or compression_of(path) is not None:
+        if size <= self.split_bytes or compression_of(path) is not None:
             return super().plan(path, rel, size)
         tasks = []
-        for start, end, first in split_lines(path, self.options.shard_bytes):
+        for start, end, first in split_lines(path, self.split_bytes):
             stop = size if end is None else end
             tasks.append(ReadTask(path=path, rel=rel, format=self.format, start=start, end=end,
                                   first_index=first, size=stop - start))

@@ -221,7 +221,7 @@ class ParquetReader(Reader):
             rg = meta.row_group(g)
             acc += rg.total_byte_size
             row += rg.num_rows
-            if acc >= self.options.shard_bytes or g == meta.num_row_groups - 1:
+            if acc >= self.split_bytes or g == meta.num_row_groups - 1:
                 tasks.append(ReadTask(path=path, rel=rel, format=self.format, start=start, end=g + 1,
                                       first_index=first, size=acc))
                 start, first, acc = g + 1, row, 0

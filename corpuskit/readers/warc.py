@@ -18,6 +18,8 @@ warcio's own iterator.
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
 from typing import Iterator
 
@@ -29,9 +31,10 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..charset import decode_html
 from ..errors import InputError
-from ..fileio import compression_of, open_input
+from ..fileio import BoundedReader, compression_of, open_input
 from ..schema import TEXT_HTML, TEXT_PLAIN
 from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask, looks_binary
+from .warc_split import cut_ranges, gzip_member_starts, plain_record_starts
 
 DOCUMENT_RECORDS = {"response", "resource", "conversion"}
 TRUNCATED = "read:truncated-record"
@@ -98,10 +101,11 @@ class _Stream:
     resynchronise after a record whose length was too long, and at most ``_MAX_REOPENS`` times).
     """
 
-    def __init__(self, path: str, options):
+    def __init__(self, path: str, options, start: int = 0, end: int | None = None):
         self.path = path
         self._options = options
         self.compressed = compression_of(path) is not None
+        self._start, self._end = start, end  # the task's byte range of the file (gzip members when compressed)
         self._reopens = 0
         self._fh = None
         self._open()
@@ -110,7 +114,10 @@ class _Stream:
         if self._fh is not None:
             self._fh.close()
         opts = self._options
-        if self.compressed:
+        if self.compressed and (self._start or self._end is not None):
+            self._fh = _open_gzip_range(self.path, self._start, self._end, opts)
+            self._raw_read = self._fh.read1
+        elif self.compressed:
             self._fh = open_input(self.path, max_decompressed_bytes=opts.max_decompressed_bytes,
                                   max_ratio=opts.max_decompression_ratio)
             self._raw_read = self._fh.read1  # one decompressed chunk per call: nothing lost if the next one fails
@@ -119,11 +126,20 @@ class _Stream:
                 self._fh = open(self.path, "rb", buffering=0)
             except OSError as exc:
                 raise InputError(self.path, f"cannot open: {exc.strerror or exc}") from exc
-            self._raw_read = self._fh.read
+            self._fh.seek(self._start)
+            self._raw_read = self._read_plain
         self._buf = bytearray()
-        self._buf_start = 0  # stream position of self._buf[0]
-        self._pos = 0
+        # stream position of self._buf[0]: the file offset (uncompressed), the offset in the range's
+        # decompressed bytes (gzip)
+        self._buf_start = 0 if self.compressed else self._start
+        self._pos = self._buf_start
         self._eof = False
+
+    def _read_plain(self, n: int) -> bytes:
+        """Up to ``n`` bytes of an uncompressed file, none past the task's range."""
+        if self._end is not None:
+            n = min(n, self._end - self._fh.tell())
+        return self._fh.read(n) if n > 0 else b""
 
     def close(self) -> None:
         self._fh.close()
@@ -132,10 +148,10 @@ class _Stream:
         return self._pos
 
     def raw_position(self) -> int:
-        """Bytes of the file on disk consumed so far, for progress."""
-        if self.compressed:
+        """Bytes of the file on disk consumed so far within the task's range, for progress."""
+        if self.compressed:  # the range's own position (_BoundedRange) or the whole file's
             return self._fh.raw.raw_position()
-        return self._buf_start + len(self._buf)
+        return self._buf_start + len(self._buf) - self._start
 
     def _fill(self) -> bool:
         """Read one more chunk into the buffer; False at the end of the stream."""
@@ -211,7 +227,8 @@ class _Stream:
         if self._buf_start <= pos <= self._buf_start + len(self._buf):
             self._pos = pos
         elif not self.compressed:
-            self._fh.seek(pos)
+            self._fh.seek(max(pos, self._start))
+            pos = max(pos, self._start)
             self._buf, self._buf_start, self._pos, self._eof = bytearray(), pos, pos, False
         else:
             if pos < self._buf_start:
@@ -242,6 +259,59 @@ class _Stream:
                     return found
             tail = data[-_TAIL:]
             base += len(chunk)
+
+
+class _RangeFile(io.RawIOBase):
+    """Bytes ``[start, end)`` of a file, as a file of its own for the gzip decompressor; ``tell`` is the position
+    in the whole file."""
+
+    def __init__(self, fh, start: int, end: int | None):
+        self._fh, self._end = fh, end
+        fh.seek(start)
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        n = len(b) if self._end is None else min(len(b), self._end - self._fh.tell())
+        if n <= 0:
+            return 0
+        data = self._fh.read(n)
+        b[:len(data)] = data
+        return len(data)
+
+    def tell(self):
+        return self._fh.tell()
+
+    def close(self):
+        self._fh.close()
+        super().close()
+
+
+def _open_gzip_range(path: str, start: int, end: int | None, options) -> io.BufferedReader:
+    """The decompressed bytes of the gzip members in ``[start, end)`` of a file, with the decompression limits of
+    :func:`corpuskit.fileio.open_input`."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(path, f"cannot open: {exc.strerror or exc}") from exc
+    window = _RangeFile(fh, start, end)
+    inner = gzip.GzipFile(fileobj=window, mode="rb")
+    limited = _BoundedRange(inner, window, path, options.max_decompressed_bytes, options.max_decompression_ratio,
+                            start)
+    return io.BufferedReader(limited, buffer_size=1 << 20)
+
+
+class _BoundedRange(BoundedReader):
+    """:class:`~corpuskit.fileio.BoundedReader` over a range: the ratio is of the range's compressed bytes."""
+
+    def __init__(self, inner, window, path, max_bytes, max_ratio, start: int):
+        super().__init__(inner, window, path, max_bytes, max_ratio)
+        self._range_start = start
+
+    def raw_position(self) -> int:
+        """Compressed bytes of the range consumed so far."""
+        return max(super().raw_position() - self._range_start, 0)
 
 
 def _parse_header(lines: list[bytes]) -> dict[str, str]:
@@ -369,8 +439,27 @@ class WarcReader(Reader):
         """Per-reason counts of the records skipped so far, keyed as in ``stats.json``."""
         return {f"warc_records_skipped:{key}": n for key, n in self.skipped_records.items()}
 
+    def plan(self, path: str, rel: str, size: int) -> list[ReadTask]:
+        """Whole files, or ranges of records (uncompressed) or of gzip members (``.warc.gz``) of about
+        ``split_bytes`` when the file is larger and regular enough to count its records exactly
+        (:mod:`corpuskit.readers.warc_split`): each range knows the global index of its first record."""
+        if size <= self.split_bytes:
+            return super().plan(path, rel, size)
+        kind = compression_of(path)
+        if kind is None:
+            starts = plain_record_starts(path, size)
+        elif kind == "gzip" and self.split_compressed:
+            starts = gzip_member_starts(path)
+        else:
+            starts = None
+        if not starts:
+            return super().plan(path, rel, size)
+        return [ReadTask(path=path, rel=rel, format=self.format, start=start, end=end, first_index=first,
+                         size=(size if end is None else end) - start)
+                for start, end, first in cut_ranges(starts, size, self.split_bytes)]
+
     def iter_docs(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
-        stream = _Stream(task.path, self.options)
+        stream = _Stream(task.path, self.options, task.start, task.end)
         try:
             stream.skip_blank()
             is_warc = stream.peek(5) == b"WARC/"
@@ -388,7 +477,7 @@ class WarcReader(Reader):
     def _iter_warc(self, task: ReadTask, stream: _Stream, progress: ProgressSink) -> Iterator[Doc]:
         loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
         convention: dict = {}  # how this file ends its records ("loose": fewer than two line ends), once known
-        index = -1
+        index = task.first_index - 1  # a range of the file: its first record's index in the whole file
         while True:
             stream.skip_blank()
             record_start = stream.tell()
