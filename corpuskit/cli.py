@@ -117,8 +117,8 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose, limit):
     progress = Progress(enabled=False if quiet else None, verbose=verbose and not quiet)
     trainer_log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     try:
-        config = _with_limit(pipeline, list(inputs) or None, output, limit)
-        result = run_pipeline(config, workers=workers, force=force, progress=progress, log=trainer_log,
+        result = run_pipeline(pipeline, inputs=list(inputs) or None, output=output, limit=limit, workers=workers,
+                              force=force, progress=progress, log=trainer_log,
                               after_stages=lambda r: _print_run(r, quiet))
     except CorpuskitError as exc:
         _fail(exc)
@@ -133,19 +133,6 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose, limit):
         click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
         for s in model["samples"]:
             click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
-
-
-def _with_limit(pipeline, inputs, output, limit):
-    """The pipeline file's validated configuration, with ``-i`` / ``-o`` in place and ``--limit`` as its
-    ``input.limit`` (a limit in the file stays unless ``--limit`` replaces it)."""
-    import dataclasses
-
-    from .pipeline import as_config
-
-    config = as_config(pipeline, inputs=inputs, output=output)
-    if limit is not None:
-        config.reader = dataclasses.replace(config.reader, limit=limit)
-    return config
 
 
 @main.command()

@@ -13,7 +13,7 @@ It sits above the runner, the trainer and the report: nothing below imports it.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -61,6 +61,16 @@ def as_config(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: li
     return load_config(pipeline, inputs=inputs, output=output)
 
 
+def with_limit(config: PipelineConfig, limit: int | None) -> PipelineConfig:
+    """``config`` reading only its first ``limit`` documents (``input.limit``, as ``--limit``; a limit the
+    pipeline sets stays when ``limit`` is None); the configuration given is not modified."""
+    if limit is None:
+        return config
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise CorpuskitError(f"limit: expected a positive number of documents, got {limit!r}")
+    return replace(config, reader=replace(config.reader, limit=limit))
+
+
 def write_card(result: RunResult, stages: list[Stage], progress: Progress) -> Path:
     """The run's dataset card (``corpuskit.dataset_card``), so that ``datasets.load_dataset(OUT)`` loads it; a note
     when ``OUT/README.md`` is the user's and the card went beside it."""
@@ -75,7 +85,7 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
         output: str | os.PathLike | None = None, workers: int | None = None, force: bool = False,
         progress: Progress | None = None, log: Callable[[str], Any] | None = None,
         after_stages: Callable[[RunResult], Any] | None = None, report: bool = True,
-        executor: Executor | None = None) -> PipelineResult:
+        executor: Executor | None = None, limit: int | None = None) -> PipelineResult:
     """Run a pipeline: its stages (and the dataset card, OUT/README.md: see ``corpuskit.dataset_card``), then its
     ``train:`` and ``generate:`` sections, then the report (OUT/report.html and OUT/report.json; ``report=False``
     leaves it out). ``inputs`` / ``output`` replace the pipeline's paths, as ``-i`` / ``-o`` do. One lock on the
@@ -84,8 +94,8 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
     progress (default: none); ``after_stages`` is called with the stages' result before training starts (the
     command prints its summary there). ``executor`` runs the stages' tasks instead of the one the pipeline's
     ``executor:`` section describes (e.g. a ``DaskExecutor`` on a cluster of your own); it is closed when the stages
-    are done."""
-    config = as_config(pipeline, inputs=inputs, output=output)
+    are done. ``limit`` reads only the first N documents of the inputs, as ``--limit`` does."""
+    config = with_limit(as_config(pipeline, inputs=inputs, output=output), limit)
     problem = input_output_overlap(config.inputs, config.output)
     if problem:
         raise CorpuskitError(problem)

@@ -128,6 +128,12 @@ def test_the_command_line_and_the_api(tmp_path):
     api = corpuskit.run({"input": {"paths": [str(root)], "limit": 3}, "output": str(tmp_path / "api"),
                          "stages": [{"length": {"min_words": 4}}]}, workers=1, report=False)
     assert api.stats["stages"][0]["docs_in"] == 3 and api.stats["input"]["limit"]["documents"] == 3
+    doc = {"input": {"paths": [str(root)]}, "output": str(tmp_path / "api_arg"), "stages": [{"length": {}}]}
+    config = corpuskit.config_from_dict(doc)
+    by_argument = corpuskit.run(config, limit=5, workers=1, report=False)
+    assert by_argument.stats["stages"][0]["docs_in"] == 5 and config.reader.limit is None  # the config is unchanged
+    with pytest.raises(corpuskit.CorpuskitError, match="limit"):
+        corpuskit.run(doc, limit=0)
 
 
 @pytest.mark.parametrize("value", [0, -3, "ten", True, 2.5])
