@@ -150,9 +150,7 @@ class StageSpec:
         return json.loads(json.dumps({**defaults, **self.params}, default=str))
 
     def build(self) -> Stage:
-        stage = self.resolve()(**self.params)
-        stage._params = dict(self.params)
-        return stage
+        return self.resolve()(**self.params)  # the stage keeps its arguments (Stage.__new__)
 
 
 # The layout of a run's work and state files (dedup lists keyed by row, id hashes...): a run left by a corpuskit
@@ -340,9 +338,16 @@ def _reader_options(inp: dict, c: Checker) -> ReaderOptions:
         reader_kwargs[k] = v
     if reader_kwargs.get("encoding_errors", "reject") not in ("reject", "replace"):
         c.fail(("input", "encoding_errors"), "expected 'reject' or 'replace'")
-    if reader_kwargs.get("limit") is not None and reader_kwargs["limit"] < 1:
-        c.fail(("input", "limit"), f"expected a positive number of documents, got {reader_kwargs['limit']!r}")
+    if reader_kwargs.get("limit") is not None and limit_problem(reader_kwargs["limit"]):
+        c.fail(("input", "limit"), limit_problem(reader_kwargs["limit"]))
     return ReaderOptions(**reader_kwargs)
+
+
+def limit_problem(limit: Any) -> str | None:
+    """Why ``limit`` (``input.limit``, ``--limit``) is not a number of documents to read, else None."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        return f"expected a positive number of documents, got {limit!r}"
+    return None
 
 
 def _parse_output(top: dict, c: Checker, paths: _Paths, output: str | None):

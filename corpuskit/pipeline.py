@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import PipelineConfig
+from .config import PipelineConfig, limit_problem
 from .dataset_card import CARD_NAME, write_dataset_card
 from .errors import CorpuskitError
 from .executors import Executor
@@ -66,8 +66,9 @@ def with_limit(config: PipelineConfig, limit: int | None) -> PipelineConfig:
     pipeline sets stays when ``limit`` is None); the configuration given is not modified."""
     if limit is None:
         return config
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise CorpuskitError(f"limit: expected a positive number of documents, got {limit!r}")
+    problem = limit_problem(limit)
+    if problem:
+        raise CorpuskitError(f"limit: {problem}")
     return replace(config, reader=replace(config.reader, limit=limit))
 
 
