@@ -65,6 +65,8 @@ for _lo, _hi in _CJK_INTERVALS:
     _CLASS[_lo:_hi + 1] = 2
 _CLASS[-1] = 0
 _CLASS_LAST = len(_CLASS) - 1  # an "other" entry that clamps larger code points
+#: code point -> whether it is a CJK character (the ranges of ``CJK_RANGES``), for lookups without a Python loop
+CJK_CODEPOINTS = _CLASS == 2
 # ASCII bytes: letters -> "a", whitespace -> " ", everything else -> "0" (for token_counts).
 _ASCII_CLASS = bytes((0x61 if chr(i).isalpha() else 0x20 if chr(i).isspace() else 0x30) for i in range(128)) + \
     b"0" * 128

@@ -61,7 +61,7 @@ from ..dedup.minhash import dedup_codepoint_map, fmix64, fold_fullwidth  # the t
 from ..fileio import atomic_write, open_input, strip_compression_suffix, write_text_atomic
 from ..schema import with_columns
 from ..stage import GlobalStage, Phase, StageResult, register
-from ..text import CJK_RANGES
+from ..text import CJK_CODEPOINTS, CJK_RANGES
 
 MODES = ("drop", "spans")
 SHORT_ITEMS = ("whole", "skip")
@@ -82,11 +82,10 @@ _WORD_RUN = re.compile(f"[^\\s{CJK_RANGES}]+")
 
 @functools.lru_cache(maxsize=1)
 def _cjk_table() -> np.ndarray:
-    """Code point -> is a CJK character (the ranges of :data:`corpuskit.text.CJK_RANGES`), built once per process."""
-    one = re.compile(f"[{CJK_RANGES}]")
+    """Code point -> is a CJK character (:data:`corpuskit.text.CJK_CODEPOINTS`), with a last False entry that
+    larger code points are clamped to."""
     table = np.zeros(_TABLE_SIZE + 1, bool)
-    table[:_TABLE_SIZE] = np.fromiter((one.match(chr(cp)) is not None for cp in range(_TABLE_SIZE)), bool,
-                                      _TABLE_SIZE)
+    table[:len(CJK_CODEPOINTS)] = CJK_CODEPOINTS
     return table
 
 
