@@ -199,13 +199,11 @@ def _input_options(input_format, text_field, id_field, url_field, limit=None, te
 
 
 def _absolute_inputs(inputs) -> list[str]:
-    """INPUTS made absolute (globs as given); a remote path (s3://...) is an error, before Path() mangles it."""
-    from .config import check_local_path
+    """INPUTS made absolute (globs and URLs as given: s3://, gs://, hf://, http(s)://)."""
     from .inputs import is_glob
+    from .storage import is_url, local_path
 
-    for p in inputs:
-        check_local_path(p, "INPUTS")
-    return [p if is_glob(p) else str(Path(p).absolute()) for p in inputs]
+    return [p if is_glob(p) or is_url(p) else str(Path(local_path(p)).absolute()) for p in inputs]
 
 
 def _pipeline_command(inputs, output, stages, input_options, output_format, workers, name, print_pipeline, force,
@@ -215,14 +213,11 @@ def _pipeline_command(inputs, output, stages, input_options, output_format, work
     import yaml
 
     from .clean import clean_pipeline
-    from .config import check_local_path
+    from .storage import is_url
 
-    try:
-        check_local_path(output, "-o/--output", output=True)
-        inputs = _absolute_inputs(inputs)
-    except CorpuskitError as exc:
-        _fail(exc)
-    doc = clean_pipeline(inputs, str(Path(output).absolute()), stages=stages,
+    inputs = _absolute_inputs(inputs)
+    output = output if is_url(output) else str(Path(output).absolute())
+    doc = clean_pipeline(inputs, output, stages=stages,
                          input_options=input_options, output_format=output_format, workers=workers, name=name)
     if print_pipeline:
         click.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))

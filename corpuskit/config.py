@@ -21,12 +21,13 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .errors import ConfigError
+from .errors import ConfigError, CorpuskitError
 from .inputs import is_glob
 from .readers import READERS, ReaderOptions
 from .readers.base import DEFAULT_SHARD_BYTES
 from .registry import stage_registry
 from .stage import Stage
+from .storage import check_bucket, check_writable, is_url, local_path, redact
 from .values import check_type, parse_size, type_name
 from .writers import FORMATS
 
@@ -34,17 +35,19 @@ from .writers import FORMATS
 # Remote paths
 
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # s3://, hf://, https://; not a local name with a colon
-REMOTE_NOT_SUPPORTED = "remote paths (s3://, gs://, hf://, http(s)://) are not supported yet"
+REMOTE_NOT_SUPPORTED = "remote paths (s3://, gs://, hf://, http(s)://) are not supported here"
 
 
 def remote_path_problem(path: Any, *, output: bool = False) -> str | None:
-    """Why ``path`` cannot be used if it is a URL (``scheme://...``), else None. Checked before the path is made
-    absolute: ``Path("s3://b/x")`` is the local ``s3:/b/x``, which a run would create or report as missing."""
+    """Why ``path`` cannot be used where only local paths are (a pipeline file, a stage's model file) if it is
+    a URL (``scheme://...``), else None. Checked before the path is made absolute: ``Path("s3://b/x")`` is the
+    local ``s3:/b/x``, which a run would create or report as missing. Inputs and outputs may be URLs
+    (:func:`output_location`, :func:`_input_paths`)."""
     if path is None or not _URL_SCHEME.match(os.fspath(path) if isinstance(path, os.PathLike) else str(path)):
         return None
     fix = ("write to a local directory and upload it afterwards" if output
            else "download it first and give the local path")
-    return f"{str(path)!r} is a remote path: {REMOTE_NOT_SUPPORTED}; {fix}"
+    return f"{redact(str(path))!r} is a remote path: {REMOTE_NOT_SUPPORTED}; {fix}"
 
 
 def check_local_path(path: Any, what: str, *, output: bool = False) -> None:
@@ -52,6 +55,17 @@ def check_local_path(path: Any, what: str, *, output: bool = False) -> None:
     problem = remote_path_problem(path, output=output)
     if problem:
         raise ConfigError(f"{what}: {problem}")
+
+
+def output_location(path: str | os.PathLike, base: str | os.PathLike = ".") -> str:
+    """An output directory as the run keeps it: a URL as given (``s3://bucket/out``, checked to be writable, in
+    a bucket that exists, with its scheme's package installed), a local path absolute (against ``base``)."""
+    text = os.fspath(path)
+    if is_url(text):
+        check_writable(text)
+        return text.rstrip("/")
+    text = os.path.expanduser(local_path(text))
+    return text if os.path.isabs(text) else str((Path(base) / text).resolve())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,9 +271,13 @@ def _override_inputs(inputs: list[str]) -> list[str]:
     if not inputs or not all(isinstance(p, (str, os.PathLike)) for p in inputs):
         raise ConfigError("-i/--input: expected one or more paths")
     for p in inputs:
-        check_local_path(p, "-i/--input")
-    inputs = [str(p) if is_glob(str(p)) else str(Path(p).absolute()) for p in inputs]
-    missing = [p for p in inputs if not is_glob(p) and not os.path.lexists(p)]
+        if is_url(p):
+            try:
+                check_bucket(str(p))
+            except CorpuskitError as exc:
+                raise ConfigError(f"-i/--input: {exc}") from None
+    inputs = [str(p) if is_glob(str(p)) or is_url(p) else str(Path(local_path(p)).absolute()) for p in inputs]
+    missing = [p for p in inputs if not is_glob(p) and not is_url(p) and not os.path.lexists(p)]
     if missing:
         raise ConfigError(f"-i/--input: no such file or directory: {', '.join(missing)}")
     return inputs
@@ -274,8 +292,10 @@ def parse_pipeline_sections(top: dict, c: Checker, *, filename: str = "<pipeline
     the file's own paths are then neither required nor checked, so a copy of a pipeline file runs anywhere."""
     paths = _Paths(base_dir)
     if output is not None:
-        check_local_path(output, "-o/--output", output=True)
-        output = str(Path(output).resolve())
+        try:
+            output = output_location(output)
+        except CorpuskitError as exc:
+            raise ConfigError(f"-o/--output: {exc}") from None
     if inputs is not None:
         inputs = _override_inputs(list(inputs))
     name = top.get("name", Path(filename).stem)
@@ -312,10 +332,14 @@ def _input_paths(given: Any, c: Checker, paths: _Paths) -> list[str]:
     inputs = []
     for i, p in enumerate(listed):
         where = ("input", "paths", i) if isinstance(given, list) else ("input", "paths")
-        problem = remote_path_problem(p)
-        if problem:
-            c.fail(where, problem)
-        full = paths.absolute(p)
+        if is_url(p):  # its files are listed (and a missing one named) when the run plans its tasks
+            try:
+                check_bucket(p)
+            except CorpuskitError as exc:
+                c.fail(where, str(exc))
+            inputs.append(p)
+            continue
+        full = paths.absolute(local_path(p))
         if not is_glob(p) and not os.path.lexists(full):
             c.fail(where, f"no such file or directory: {full}")
         inputs.append(full)
@@ -361,10 +385,10 @@ def _parse_output(top: dict, c: Checker, paths: _Paths, output: str | None):
     if output is None:
         if not isinstance(out.get("path"), str):
             c.fail(("output", "path"), "expected a directory path")
-        problem = remote_path_problem(out["path"], output=True)
-        if problem:
-            c.fail(("output", "path"), problem)
-        output = paths.resolve(out["path"])
+        try:
+            output = output_location(out["path"], paths.base)
+        except CorpuskitError as exc:
+            c.fail(("output", "path"), str(exc))
     out_fmt = out.get("format", "parquet")
     if out_fmt not in FORMATS:
         c.fail(("output", "format"), f"expected one of: {', '.join(FORMATS)}; got {out_fmt!r}")

@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 
 
+from . import storage
 from .errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -32,12 +33,16 @@ DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024**3  # 64 GiB per file
 DEFAULT_MAX_RATIO = 1000.0  # decompressed / compressed, checked after the first 64 MiB
 _RATIO_GRACE = 64 * 1024**2
 _READ_CHUNK = 64 * 1024  # small reads, so little is lost when a stream turns out truncated
+_ZSTD_WALK_BLOCK = 1024**2  # the read-ahead of the zstd frame walk at a URL (block headers are <= 128 KiB apart)
 
 
 def compression_of(path: str | os.PathLike) -> str | None:
-    """``'gzip'``, ``'zstd'`` or None, from the file's magic bytes (not its name)."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
+    """``'gzip'``, ``'zstd'`` or None, from the file's magic bytes (not its name; one ranged read at a URL)."""
+    if storage.is_url(path):
+        head = storage.read_range(path, 0, 4)
+    else:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
     if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(ZSTD_MAGIC):
@@ -141,41 +146,66 @@ class PlainReader(io.RawIOBase):
 def zstd_truncation(path) -> str | None:
     """Why a zstd file is incomplete, or None. zstandard's stream reader ends quietly at the end of the input
     even inside a frame, so a cut download would lose its tail silently; this walks the frame and block headers
-    (RFC 8878; no decompression) and checks that the last frame ends where the file does."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as fh:
-        pos = 0
-        while pos < size:
+    (RFC 8878; no decompression) and checks that the last frame ends where the file does. At a URL the headers
+    are read through a small read-ahead window, not the whole object again."""
+    if storage.is_url(path):
+        size = storage.info(path)["size"]
+        fh = storage.open_read(path, _ZSTD_WALK_BLOCK)
+    else:
+        size = os.path.getsize(path)
+        fh = open(path, "rb")
+    with fh:
+        return _zstd_frames_end(fh, size)
+
+
+def _zstd_frames_end(fh, size: int) -> str | None:
+    """:func:`zstd_truncation` of the open file ``fh`` of ``size`` bytes."""
+    pos = 0
+    while pos < size:
+        fh.seek(pos)
+        magic = fh.read(4)
+        if len(magic) < 4:
+            return f"truncated zstd stream: {size - pos} stray bytes at the end"
+        if magic[1:] == b"\x2a\x4d\x18" and 0x50 <= magic[0] <= 0x5F:  # skippable frame
+            n = fh.read(4)
+            if len(n) < 4:
+                return "truncated zstd stream (inside a skippable frame)"
+            pos += 8 + int.from_bytes(n, "little")
+            continue
+        if magic != ZSTD_MAGIC:
+            return f"not a zstd frame at byte {pos}"
+        (desc,) = fh.read(1) or b"\x00"
+        fcs_flag, single, checksum, did_flag = desc >> 6, (desc >> 5) & 1, (desc >> 2) & 1, desc & 3
+        header = 1 + (0 if single else 1) + (0, 1, 2, 4)[did_flag] + ((1 if single else 0), 2, 4, 8)[fcs_flag]
+        pos += 4 + header
+        while True:
             fh.seek(pos)
-            magic = fh.read(4)
-            if len(magic) < 4:
-                return f"truncated zstd stream: {size - pos} stray bytes at the end"
-            if magic[1:] == b"\x2a\x4d\x18" and 0x50 <= magic[0] <= 0x5F:  # skippable frame
-                n = fh.read(4)
-                if len(n) < 4:
-                    return "truncated zstd stream (inside a skippable frame)"
-                pos += 8 + int.from_bytes(n, "little")
-                continue
-            if magic != ZSTD_MAGIC:
-                return f"not a zstd frame at byte {pos}"
-            (desc,) = fh.read(1) or b"\x00"
-            fcs_flag, single, checksum, did_flag = desc >> 6, (desc >> 5) & 1, (desc >> 2) & 1, desc & 3
-            header = 1 + (0 if single else 1) + (0, 1, 2, 4)[did_flag] + ((1 if single else 0), 2, 4, 8)[fcs_flag]
-            pos += 4 + header
-            while True:
-                fh.seek(pos)
-                bh = fh.read(3)
-                if len(bh) < 3:
-                    return f"truncated zstd stream (ends inside a frame, at byte {size})"
-                v = int.from_bytes(bh, "little")
-                last, kind, bsize = v & 1, (v >> 1) & 3, v >> 3
-                pos += 3 + (1 if kind == 1 else bsize)
-                if last:
-                    break
-            pos += 4 if checksum else 0
-            if pos > size:
+            bh = fh.read(3)
+            if len(bh) < 3:
                 return f"truncated zstd stream (ends inside a frame, at byte {size})"
+            v = int.from_bytes(bh, "little")
+            last, kind, bsize = v & 1, (v >> 1) & 3, v >> 3
+            pos += 3 + (1 if kind == 1 else bsize)
+            if last:
+                break
+        pos += 4 if checksum else 0
+        if pos > size:
+            return f"truncated zstd stream (ends inside a frame, at byte {size})"
     return None
+
+
+def open_raw(path: str | os.PathLike, block_size: int = storage.STREAM_BLOCK, buffering: int = -1):
+    """A local file (``open(path, "rb")``, its OSError as is) or an object at a URL, opened for binary reading:
+    seekable, through ranged requests of ``block_size`` bytes; a URL that cannot be opened is an InputError
+    naming it (the reason in one line: no such object, no bucket, access denied...)."""
+    if not storage.is_url(path):
+        return open(path, "rb", buffering=buffering)
+    try:
+        remote = storage.open_read(path, block_size)
+    except Exception as exc:  # noqa: BLE001 (the client's errors: a missing object, a denied access...)
+        raise storage.input_problem(exc, str(path)) from exc
+    # the interface of a local file (``readline(limit)``, ``peek``, ``read1``), which fsspec's files lack
+    return io.BufferedReader(remote, buffer_size=_READ_CHUNK)
 
 
 def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
@@ -185,7 +215,7 @@ def open_input(path: str | os.PathLike, *, max_decompressed_bytes: int = DEFAULT
     The returned stream's ``.raw.raw_position()`` gives the on-disk position for progress.
     """
     try:
-        raw = open(path, "rb")
+        raw = open_raw(path)
     except OSError as exc:
         raise InputError(path, f"cannot open: {exc.strerror or exc}") from exc
     head = raw.read(4)

@@ -15,7 +15,8 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError
+from . import storage
+from .errors import ConfigError, InputError
 from .readers import ProgressSink, ReaderOptions, ReadTask, detect_format, make_reader
 from .readers.base import DEFAULT_SHARD_BYTES, path_text
 
@@ -29,7 +30,7 @@ def is_glob(path: str) -> bool:
 
 @dataclass
 class InputFile:
-    path: str  # absolute
+    path: str  # absolute, or a URL (``s3://bucket/key``)
     format: str
     size: int
 
@@ -75,9 +76,40 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> tuple[list[InputFile]
     if not collected.found:
         raise InputError(", ".join(path_text(i) for i in inputs), f"no input files of a known type found"
                          f"{_skipped_summary(collected.skipped)}")
-    root = os.path.commonpath(collected.roots) if collected.roots else os.getcwd()
+    root = common_root(collected.roots)
     files = [collected.found[p] for p in sorted(collected.found)]
     return files, root, collected.skipped
+
+
+def common_root(roots: list[str]) -> str:
+    """The directory all inputs are under: the common path of local roots, the common prefix (whole path
+    components) of URL roots of one scheme (``s3://bucket/crawl``). Local and URL inputs together, or URLs of
+    several schemes, have no common root: ``""``, and ids then start with each file's whole path or URL."""
+    if not roots:
+        return os.getcwd()
+    schemes = {storage.scheme(r) for r in roots}
+    if schemes == {None}:
+        return os.path.commonpath(roots)
+    if len(schemes) > 1:
+        return ""
+    proto = schemes.pop()
+    split = [r[len(proto) + 3:].rstrip("/").split("/") for r in roots]
+    common = []
+    for parts in zip(*split):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return f"{proto}://" + "/".join(common)
+
+
+def relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` as it prefixes document ids (``crawl/a.warc.gz``), the same for a tree at a
+    URL as for the same tree copied to a local directory."""
+    if not storage.is_url(path) and not storage.is_url(root) and root:
+        return path_text(Path(os.path.relpath(path, root)).as_posix())
+    if root and path.startswith(root.rstrip("/") + "/"):
+        return path_text(path[len(root.rstrip("/")) + 1:])
+    return path_text(path)
 
 
 def _skipped_summary(skipped: list[str]) -> str:
@@ -98,7 +130,9 @@ class _InputCollector:
 
     def add_input(self, item: str) -> None:
         """One input as named: a pattern, a directory or a file; anything else is an error."""
-        if is_glob(item):
+        if storage.is_url(item):
+            _add_url(self, item)
+        elif is_glob(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 raise InputError(item, "the pattern matches no file")
@@ -118,6 +152,18 @@ class _InputCollector:
             raise InputError(path_text(item), unreadable(item) or "not a regular file")
         else:
             raise InputError(path_text(item), "no such file or directory")
+
+    def add_object(self, url: str, size: int, explicit: bool) -> None:
+        """An object at a URL, as listed (``size`` from the listing), if its type is known."""
+        name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        f = detect_format(name) if self.fmt == "auto" else self.fmt
+        if f is None:
+            if explicit:
+                raise InputError(storage.redact(url), "unknown input type; name it with --format "
+                                 "(jsonl, parquet, warc, html, txt)")
+            self.skipped.append(f"{storage.redact(url)} (unknown file type)")
+            return
+        self.found[url] = InputFile(url, f, size)
 
     def add_file(self, path: str, explicit: bool) -> None:
         """A file, if its type is known and it can be read; else skipped, or an error when it was named
@@ -160,6 +206,74 @@ class _InputCollector:
                 self.add_file(path, explicit=False)
 
 
+def _add_url(collected: _InputCollector, item: str) -> None:
+    """An input at a URL: an object, a "directory" (every object under the prefix, as a local directory is
+    walked: hidden names skipped) or a pattern (``s3://bucket/crawl/**/*.warc.gz``). Sizes come from the
+    listing. An http(s) URL is one file (its size from a HEAD request, when the server gives one)."""
+    fs, path = storage.filesystem(item)
+    try:
+        if storage.scheme(item) in ("http", "https"):
+            collected.roots.append(item.split("?", 1)[0].rsplit("/", 1)[0])
+            collected.add_object(item, int(fs.info(path).get("size") or 0), explicit=True)
+        elif is_glob(path):
+            _add_url_glob(collected, item, fs, path)
+        else:
+            meta = fs.info(path)
+            name = meta.get("name", path).rstrip("/")
+            if meta.get("type") == "directory":
+                collected.roots.append(storage.url_of(item, fs, name))
+                _add_url_tree(collected, item, fs, name)
+            else:
+                collected.roots.append(storage.url_of(item, fs, name.rsplit("/", 1)[0]))
+                collected.add_object(storage.url_of(item, fs, name), int(meta.get("size") or 0), explicit=True)
+    except (InputError, ConfigError):
+        raise
+    except FileNotFoundError as exc:
+        if storage.storage_problem(exc, item) is not None:  # no such bucket
+            raise storage.input_problem(exc, item) from None
+        raise InputError(storage.redact(item), "no such object or prefix") from None
+    except Exception as exc:  # noqa: BLE001 (the client's own errors: access denied, no connection...)
+        raise storage.input_problem(exc, item) from None
+
+
+def _add_url_glob(collected: _InputCollector, item: str, fs, pattern: str) -> None:
+    """The objects a pattern matches, and everything under the prefixes it matches."""
+    matches = fs.glob(pattern, detail=True)
+    if not matches:
+        raise InputError(storage.redact(item), "the pattern matches no file")
+    fixed = []
+    for part in pattern.split("/"):
+        if is_glob(part):
+            break
+        fixed.append(part)
+    base = "/".join(fixed).rstrip("/")
+    collected.roots.append(storage.url_of(item, fs, base))
+    for name in sorted(matches):
+        if _hidden(name, base) and not _hidden(pattern, base):  # as glob.glob: ``*`` and ``**`` skip dot names
+            continue
+        if matches[name].get("type") == "directory":
+            _add_url_tree(collected, item, fs, name)
+        else:
+            collected.add_object(storage.url_of(item, fs, name), int(matches[name].get("size") or 0),
+                                 explicit=False)
+
+
+def _hidden(name: str, base: str) -> bool:
+    """Whether a part of ``name`` below ``base`` starts with a dot."""
+    rel = name[len(base):] if name.startswith(base) else name
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
+def _add_url_tree(collected: _InputCollector, item: str, fs, prefix: str) -> None:
+    """Every object under a prefix, in sorted order, without hidden names (a part starting with ``.``) or
+    "directory" markers (keys ending in ``/``)."""
+    base = prefix.rstrip("/")
+    for name, meta in sorted(fs.find(base, detail=True).items()):
+        if meta.get("type") == "directory" or name.endswith("/") or _hidden(name, base):
+            continue
+        collected.add_object(storage.url_of(item, fs, name), int(meta.get("size") or 0), explicit=False)
+
+
 MAX_FILES_PER_SHARD = 10_000
 TASKS_PER_WORKER = 4  # automatic task size: about this many tasks per worker when the input is large enough
 # ... but no smaller than this: a task's fixed cost is a marker and two output files (the stages are set up once
@@ -187,7 +301,7 @@ def plan_tasks(files: list[InputFile], root: str, options: ReaderOptions, worker
     tasks: list[ReadTask] = []
     split_compressed = workers is None or len(files) < workers * TASKS_PER_WORKER
     for f in files:
-        rel = path_text(Path(os.path.relpath(f.path, root)).as_posix())
+        rel = relative(f.path, root)
         try:
             reader = make_reader(f.format, options)
             reader.split_compressed = split_compressed

@@ -25,7 +25,7 @@ from .gpt.train import TrainConfig
 from .lock import DirectoryLock
 from .progress import Progress
 from .recipe import config_from_dict, load_config
-from .runner import RunResult, Runner, input_output_overlap
+from .runner import RunResult, Runner, input_output_overlap, lock_directory
 from .stage import Stage
 
 
@@ -100,11 +100,20 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
     problem = input_output_overlap(config.inputs, config.output)
     if problem:
         raise CorpuskitError(problem)
-    with DirectoryLock(config.output, what="corpuskit run"):
+    with DirectoryLock(lock_directory(config.output), what="corpuskit run"):
         progress = progress or Progress(enabled=False)
         runner = Runner(config, force=force, workers=workers, executor=executor, progress=progress)
         result = runner.run()
+        root = runner.root  # a remote output: what follows works in its scratch copy, then uploads what it wrote
+        if root.remote and (config.train is not None or report):
+            names = ["kept", "rejected"]  # the token shards to train on, the documents the report shows
+            if config.train is not None:
+                names.append(config.train["run_dir"])  # its checkpoint, to resume from
+            for name in names:
+                root.pull_tree(result.output / name)
+        root.snapshot()
         card = write_card(result, runner.stages, progress)
+        root.push_changed()
         if after_stages is not None:
             after_stages(result)
         model = None
@@ -112,13 +121,15 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
             from .gpt.pipeline import run_model_steps
 
             log = log or (lambda message: None)
-            log(f"\ntraining a GPT on the token shards in {config.output}")
-            model = run_model_steps(config, log=log, force=force)
+            log(f"\ntraining a GPT on the token shards in {root.shown}")
+            model = run_model_steps(replace(config, output=str(result.output)), log=log, force=force)
+            root.push_changed()
         report_path = None
         if report:
             from .report import write_report
 
             report_path, _ = write_report(result.output)
+            root.push_changed()
     return PipelineResult(result, model, report_path, card)
 
 

@@ -43,6 +43,8 @@ from .executors import Executor, WorkerDied, make_executor, report_progress
 from .fileio import escape_surrogates, write_text_atomic
 from .fingerprint import combine, input_digest, stage_files_digest
 from .lock import DirectoryLock
+from .output_root import OutputRoot
+from . import storage
 from .ids import IDS_DIR, count_repeated_ids, id_hashes_of, write_id_hashes
 from .inputs import expand_inputs, group_shards, is_glob, limit_tasks, plan_tasks, task_bytes
 from .progress import Progress
@@ -96,6 +98,7 @@ class RunOutput:
     max_rows: int
     max_bytes: int
     fingerprint: str  # of the run: written in each shard's marker
+    root: OutputRoot | None = None  # the output directory (its paths above are in the main process's copy of it)
 
 
 @dataclass
@@ -165,7 +168,10 @@ def marker_path(state_dir: str | Path, segment: int, task: int) -> Path:
     return Path(state_dir) / f"s{segment:02d}-t{task:06d}.json"
 
 
-def _remove_task_outputs(directory: str, prefix: str) -> None:
+def _remove_task_outputs(directory: str, prefix: str, root: OutputRoot | None = None) -> None:
+    """Delete what an interrupted attempt of a task left (here, and in the bucket for a remote output)."""
+    if root is not None and root.remote:
+        root.remove(os.path.join(directory, f"{prefix}-"), prefix=True)
     d = Path(directory)
     if not d.is_dir():
         return
@@ -281,6 +287,9 @@ def storage_error(exc: BaseException, where: str) -> OutputError | None:
 def run_shard(job: ShardJob) -> dict:
     """Process one shard through one segment's stages; commit outputs, then write the marker."""
     try:
+        root = job.work.output.root
+        if root is not None and root.remote:
+            return _run_remote_shard(job, root)
         return _run_shard(job)
     except CorpuskitError:
         raise
@@ -300,8 +309,8 @@ def _run_shard(job: ShardJob) -> dict:
     if work.global_ctx is not None:
         stages[0].begin_shard(job.task)  # segment k > 0: task i reads ctx.shards[i]
     prefix = shard_prefix(work.index, job.task)
-    _remove_task_outputs(work.kept_dir, prefix)
-    _remove_task_outputs(out.rejected_dir, prefix)
+    _remove_task_outputs(work.kept_dir, prefix, out.root)
+    _remove_task_outputs(out.rejected_dir, prefix, out.root)
     kept_w = ShardWriter(work.kept_dir, prefix, kept_schema(work.kept_fields), fmt=work.kept_format,
                          max_rows=out.max_rows, max_bytes=out.max_bytes)
     rej_w = ShardWriter(out.rejected_dir, prefix, rejected_schema(work.annotation_fields), fmt=out.format,
@@ -321,7 +330,7 @@ def _run_shard(job: ShardJob) -> dict:
                     rej_w.write(rejected)
             kept_w.write(table)
         kept_files = kept_w.commit()
-        rej_w.commit()
+        rejected_files = rej_w.commit()
     except BaseException:
         kept_w.abort()
         rej_w.abort()
@@ -330,16 +339,70 @@ def _run_shard(job: ShardJob) -> dict:
         read_stats.counters.update(log.counters)
     all_stats = ([read_stats] if read_stats is not None else []) + stats
     check_conservation(all_stats)
+    written = [*map(str, kept_files), *map(str, rejected_files)]
     if log.id_hashes is not None:
         write_id_hashes(job.ids_file, log.id_hashes)
+        written.append(job.ids_file)
+    root = out.root or OutputRoot(str(Path(out.state_dir).parent))
     marker = {
         "segment": work.index, "task": job.task, "fingerprint": out.fingerprint,
         "stats": [s.to_dict() for s in all_stats], "errors": log.errors, "warnings": log.warnings,
-        "kept_files": [str(p) for p in kept_files], "kept_docs": kept_w.rows_written,
+        # relative to the output directory: a remote output's copies are elsewhere on each machine
+        "kept_files": [root.rel(p) for p in kept_files], "kept_docs": kept_w.rows_written,
         "rejected_docs": rej_w.rows_written, "seconds": time.perf_counter() - t_start,
     }
-    write_text_atomic(marker_path(out.state_dir, work.index, job.task), json.dumps(marker))
+    root.push(*written)  # a remote output: the task's files, each one whole, before its marker
+    marker_file = marker_path(out.state_dir, work.index, job.task)
+    write_text_atomic(marker_file, json.dumps(marker))
+    root.push(marker_file)
     return marker
+
+
+def _run_remote_shard(job: ShardJob, main_root: OutputRoot) -> dict:
+    """A shard of a run whose output is in object storage, in this process's scratch copy of the output: fetch
+    what the task reads (its input Parquet file and its global stage's decisions), run it, push its files and
+    then its marker (in :func:`_run_shard`), and delete the local copies of the files it wrote."""
+    root = main_root.for_this_process()
+    job = _rebased_shard_job(job, root, main_root)
+    if "parquet" in job.source:
+        root.pull(job.source["parquet"])
+    if job.work.global_ctx is not None:
+        _pull_global_inputs(job, root)
+    marker = _run_shard(job)
+    for rel in marker["kept_files"]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(root.local, rel))  # pushed: a later task pulls what it reads
+    return marker
+
+
+def _pull_global_inputs(job: ShardJob, root: OutputRoot) -> None:
+    """The files a global stage's ``begin_shard`` reads: those its ``shard_files`` names, else its whole work
+    directory (each file fetched once per machine)."""
+    stages = _stages_for(job)
+    wanted = stages[0].shard_files(job.task)
+    if wanted is None:
+        root.pull_tree(job.work.global_ctx["workdir"])
+    else:
+        for path in wanted:
+            root.pull(path)
+
+
+def _rebased_shard_job(job: ShardJob, root: OutputRoot, main_root: OutputRoot) -> ShardJob:
+    """``job`` with the output's paths in this process's copy instead of the main process's."""
+    if root.local == main_root.local:
+        return job
+
+    def move(path):
+        return root.rebase(path, main_root) if isinstance(path, str) else path
+
+    work = job.work
+    output = dataclasses.replace(work.output, rejected_dir=move(work.output.rejected_dir),
+                                 state_dir=move(work.output.state_dir), root=root)
+    gctx = None if work.global_ctx is None else dict(
+        work.global_ctx, workdir=move(work.global_ctx["workdir"]), shards=[move(p) for p in work.global_ctx["shards"]])
+    work = dataclasses.replace(work, output=output, global_ctx=gctx, kept_dir=move(work.kept_dir))
+    source = {"parquet": move(job.source["parquet"])} if "parquet" in job.source else job.source
+    return dataclasses.replace(job, work=work, source=source, ids_file=move(job.ids_file))
 
 
 @dataclass
@@ -350,10 +413,13 @@ class PhaseJob:
     task: Any
     ctx: dict
     marker: str
+    root: OutputRoot | None = None  # the output directory; ``ctx`` and ``marker`` are paths in the main's copy
 
 
 def run_phase_task(job: PhaseJob) -> dict:
     try:
+        if job.root is not None and job.root.remote:
+            return _run_remote_phase_task(job)
         return _run_phase_task(job)
     except CorpuskitError:
         raise
@@ -376,6 +442,34 @@ def _run_phase_task(job: PhaseJob) -> dict:
     return result
 
 
+def _run_remote_phase_task(job: PhaseJob) -> dict:
+    """A phase task of a run whose output is in object storage: fetch the stage's work directory (the files
+    missing from this machine's copy), run the task, push what it wrote, then its marker. Phase tasks write
+    under fixed names, so another task's files pushed again on the way are the same bytes."""
+    root = job.root.for_this_process()
+    main_root = job.root
+    move = (lambda p: root.rebase(p, main_root))
+    ctx = dict(job.ctx, workdir=move(job.ctx["workdir"]), shards=[move(p) for p in job.ctx["shards"]])
+    workdir = ctx["workdir"]
+    os.makedirs(workdir, exist_ok=True)
+    phase = next(p for p in job.spec.build().phases() if p.name == job.phase)
+    reads = phase.reads(job.task, GlobalContext(**ctx)) if phase.reads is not None else None
+    if reads is None:  # the phase does not say: all it could read
+        root.pull_tree(workdir)
+        reads = ctx["shards"]
+    for path in reads:
+        root.pull(path)
+    root.snapshot(workdir)
+    marker = move(job.marker)
+    local = dataclasses.replace(job, ctx=ctx, marker=os.path.join(os.path.dirname(marker), "." + os.path.basename(
+        marker)), root=None)
+    result = _run_phase_task(local)  # its marker under a temporary (dot) name: pushed last, under its own
+    root.push_changed(workdir)
+    os.replace(local.marker, marker)
+    root.push(marker)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # The runner
 
@@ -392,9 +486,8 @@ class Runner:
     def __init__(self, config: PipelineConfig, *, force: bool = False, workers: int | None = None,
                  progress: Progress | None = None, executor: Executor | None = None):
         self.config = config
-        self.out = Path(config.output)
-        self.state = self.out / STATE_DIR
-        self.work = self.out / WORK_DIR
+        self.root = OutputRoot(str(config.output))
+        self._bind_paths()  # a remote output: again once the run's id is known (its scratch copy)
         self.force = force
         self.progress = progress or Progress(enabled=False)
         self.executor = executor or make_executor(config.executor, workers)
@@ -404,8 +497,35 @@ class Runner:
         self.fingerprint = combine(self.config_fingerprint, self.stage_files)
 
     # -- state ----------------------------------------------------------------------------
+    def _bind_paths(self) -> None:
+        self.out = Path(self.root.local)  # where this process reads and writes: the output, or its scratch copy
+        self.state = self.out / STATE_DIR
+        self.work = self.out / WORK_DIR
+
+    def _attach_remote(self, owned: list[str]) -> dict:
+        """A remote output: clear it with ``--force``, read its run id (or make one), work in the scratch copy of
+        that run, and fetch the run's state (markers, plan) and stats.json into it. Returns what run.json adds."""
+        root = self.root
+        if self.force:
+            for name in owned:
+                root.remove(os.path.join(root.local, name))
+        text = root.read_text(os.path.join(root.local, STATE_DIR, "run.json"))
+        previous = json.loads(text) if text else {}
+        if not previous and any(name in owned for name in root.names()):
+            raise OutputError(f"{root.shown} holds output that is not from this pipeline; "
+                              "use --force to replace it, or choose another output directory")
+        import uuid
+
+        run_id = previous.get("run_id") or uuid.uuid4().hex
+        root.bind_run(run_id)
+        self._bind_paths()
+        root.pull_tree(self.state, refresh=True)
+        root.pull(self.out / "stats.json", refresh=True)
+        return {"run_id": run_id, "output": root.shown}
+
     def _prepare_output(self) -> None:
         owned = ["kept", "rejected", STATE_DIR, WORK_DIR, "stats.json"]
+        remote = self._attach_remote(owned) if self.root.remote else {}
         if self.force:
             for name in owned:
                 p = self.out / name
@@ -436,7 +556,8 @@ class Runner:
         write_text_atomic(run_file, json.dumps({"fingerprint": self.fingerprint, "version": __version__,
                                                 "config_fingerprint": self.config_fingerprint,
                                                 "stage_files": self.stage_files, "limit": self.config.reader.limit,
-                                                "config": self.config.describe()}, indent=2, default=str))
+                                                "config": self.config.describe(), **remote}, indent=2, default=str))
+        self.root.push(run_file)
 
     def _refuse_other_limit(self, previous: dict) -> None:
         """A run limited to a number of documents (``input.limit``, ``--limit``) and one with another limit, or
@@ -467,6 +588,7 @@ class Runner:
         if limit is not None:  # only then: plans of runs without a limit stay as they were
             plan["limit"] = limit
         write_text_atomic(plan_file, json.dumps(plan))
+        self.root.push(plan_file)
         return plan
 
     def _limit_tasks(self, tasks: list[ReadTask], n_files: int) -> tuple[list[ReadTask], dict]:
@@ -510,10 +632,10 @@ class Runner:
         """Run (or resume) the pipeline, holding the output directory's lock throughout. A caller that does more
         with the output afterwards (training, the report) holds the same lock around this call:
         ``with DirectoryLock(out): Runner(config).run(); ...`` (the lock is re-entrant within a process)."""
-        problem = input_output_overlap(self.config.inputs, self.out)
+        problem = input_output_overlap(self.config.inputs, self.root.location)
         if problem:
             raise OutputError(problem)
-        with DirectoryLock(self.out, what="corpuskit run"):
+        with DirectoryLock(lock_directory(self.root.location), what="corpuskit run"):
             try:
                 return self._run()
             except OSError as exc:
@@ -523,15 +645,15 @@ class Runner:
                 raise clear from None
 
     def _run(self) -> RunResult:
-        stats_file = self.out / "stats.json"
         self._prepare_output()
+        stats_file = self.out / "stats.json"  # after: a remote output's copy is known once its run id is
         plan_file = self.state / "plan.json"
         if stats_file.exists() and not self.force:
             stats = json.loads(stats_file.read_text())
             if stats.get("fingerprint") == self.fingerprint:
                 if plan_file.exists():  # inputs edited or added since are an error, never ignored
                     self._check_inputs(json.loads(plan_file.read_text()), complete=True)
-                shutil.rmtree(self.work, ignore_errors=True)  # in case the last run died just before this
+                self.root.remove(self.work)  # in case the last run died just before this
                 return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
         plan = self._plan()
         t0 = time.time()
@@ -561,10 +683,11 @@ class Runner:
         if stats["stages"] and stats["stages"][0]["docs_in"] == 0:
             self.progress.message("warning: no documents were read from the inputs")
         self._finish_stages(segments, global_ctxs, stats)
+        self.root.push_changed(skip=(STATE_DIR, WORK_DIR, "kept", "rejected"))  # what the stages' finish added
         # paths that are not valid UTF-8 hold lone surrogates: written as JSON escapes, read back the same
         write_text_atomic(stats_file, escape_surrogates(json.dumps(stats, indent=2, ensure_ascii=False)))
-        if self.work.exists():
-            shutil.rmtree(self.work, ignore_errors=True)
+        self.root.push(stats_file)  # last: stats.json in the output marks the run complete
+        self.root.remove(self.work)
         return RunResult(stats, self.out, stats["errors"])
 
     def _finish_stages(self, segments: list[Segment], global_ctxs: dict[int, dict], stats: dict) -> None:
@@ -588,11 +711,12 @@ class Runner:
         for phase in stage.phases():
             items = phase.plan(ctx)
             jobs, markers = [], []
+            self._pull_phase_markers(gctx["workdir"])
             for i, item in enumerate(items):
                 m = Path(gctx["workdir"]) / f"phase-{phase.name}-{i:06d}.done"
                 markers.append(m)
                 if not m.exists():
-                    jobs.append(PhaseJob(spec, phase.name, i, item, gctx, str(m)))
+                    jobs.append(PhaseJob(spec, phase.name, i, item, gctx, str(m), self.root))
             self.progress.begin(f"{spec.name}:{phase.name}", len(items), 0)
             done = len(items) - len(jobs)
             with _naming_dead_workers(lambda k: f"task {jobs[k].index} of phase {phase.name!r} of stage "
@@ -601,8 +725,14 @@ class Runner:
                     done += 1
                     self._poll(done)
             self.progress.finish()
+            self.root.pull_tree(gctx["workdir"])  # what the next phase plans from, and the report reads
             task_seconds[phase.name] = round(sum(json.loads(m.read_text())["seconds"] for m in markers), 3)
         return {"phase_task_seconds": task_seconds, **stage.phase_report(ctx)}
+
+    def _pull_phase_markers(self, workdir: str) -> None:
+        if self.root.remote:
+            os.makedirs(workdir, exist_ok=True)
+            self.root.pull_tree(workdir, match=lambda name: name.startswith("phase-") and name.endswith(".done"))
 
     def _poll(self, tasks_done: int | None = None):
         counters = self.executor.counters()
@@ -616,7 +746,7 @@ class Runner:
         config = self.config
         output = RunOutput(rejected_dir=str(self.out / "rejected"), state_dir=str(self.state),
                            format=config.output_format, max_rows=config.max_rows_per_shard,
-                           max_bytes=config.max_bytes_per_shard, fingerprint=self.fingerprint)
+                           max_bytes=config.max_bytes_per_shard, fingerprint=self.fingerprint, root=self.root)
         return SegmentWork(
             index=seg.index, specs=seg.specs, global_ctx=gctx, reader=config.reader,
             annotation_fields=annotation_fields,
@@ -635,9 +765,9 @@ class Runner:
         for i, src in enumerate(sources):
             m = marker_path(self.state, seg.index, i)
             if m.exists():
-                marker = json.loads(m.read_text())
+                marker = self._with_local_paths(json.loads(m.read_text()))
                 if marker.get("fingerprint") == self.fingerprint and all(
-                        os.path.exists(f) for f in marker["kept_files"]):
+                        self.root.exists(f) for f in marker["kept_files"]):
                     results[i] = marker
                     continue
             ids_file = (str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
@@ -656,7 +786,7 @@ class Runner:
         with _naming_dead_workers(lambda k: f"shard {_describe_source(jobs[k].source)} (segment {seg.index}, "
                                             f"task {jobs[k].task})"):
             for k, marker in self.executor.map_unordered(run_shard, jobs, poll=self._poll):
-                results[jobs[k].task] = marker
+                marker = results[jobs[k].task] = self._with_local_paths(marker)
                 done += 1
                 self._poll(done)
                 for err in marker["errors"]:
@@ -669,11 +799,17 @@ class Runner:
         self.progress.finish()
         return [results[i] for i in range(len(sources))]
 
+    def _with_local_paths(self, marker: dict) -> dict:
+        """A marker's kept files (relative to the output directory; absolute in markers of older versions) as
+        paths in this process's copy of the output."""
+        return dict(marker, kept_files=[str(self.out / f) for f in marker["kept_files"]])
+
     def _repeated_ids(self, plan: dict) -> dict | None:
         """How many ids the input repeats (decisions never depend on them: this is for the user to know). None
         without ``id_field``: ids are then ``path#index``, distinct by construction, and not counted."""
         if not self.config.reader.id_field:
             return None
+        self.root.pull_tree(self.state / IDS_DIR)
         paths = [p for p in (self.state / IDS_DIR / f"s00-t{i:06d}.npy" for i in range(len(plan["shards"])))
                  if p.exists()]
         repeated = count_repeated_ids(paths)
@@ -771,13 +907,18 @@ def _changed_files(previous: dict, config_fingerprint: str, stage_files: dict) -
 def input_output_overlap(inputs: list[str], output: str | Path) -> str | None:
     """Why a run with these inputs may not write to ``output``, or None. An input inside the output directory
     would be deleted by ``--force`` (and read while it is rewritten); an output inside an input directory would
-    be read back as input by the next run. Links are followed: both sides are compared as real paths."""
+    be read back as input by the next run. Links are followed: both sides are compared as real paths. Inputs and
+    outputs at URLs are not compared (a bucket's keys are not paths a run could follow into)."""
+    if storage.is_url(output):
+        return None
     out = os.path.realpath(output)
 
     def inside(path: str, directory: str) -> bool:
         return os.path.commonpath([path, directory]) == directory
 
     for item in inputs:
+        if storage.is_url(item):
+            continue
         if not is_glob(item):
             real = os.path.realpath(item)
             if real == out:
@@ -804,6 +945,12 @@ def input_output_overlap(inputs: list[str], output: str | Path) -> str | None:
                 return (f"input pattern {item} would read the output directory {output}: its output would be "
                         "read back as input; write the output where the pattern cannot reach")
     return None
+
+
+def lock_directory(output: str) -> str:
+    """The directory whose lock a run on ``output`` holds: the output itself, or for a URL its scratch directory on
+    this machine (two machines running the same remote output at once are not stopped: don't)."""
+    return str(storage.scratch_dir(output)) if storage.is_url(output) else output
 
 
 def _annotation_fields(stages: list[Stage]) -> list[pa.Field]:

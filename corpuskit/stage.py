@@ -163,6 +163,9 @@ class Phase:
     name: str
     plan: Callable[["GlobalContext"], list[Any]]
     run: Callable[[Any, "GlobalContext"], None]
+    # the files a task reads (of ``ctx.shards`` and under ``ctx.workdir``), or None for "any of them": a run whose
+    # output is in object storage fetches just these to the worker that runs the task
+    reads: Callable[[Any, "GlobalContext"], list[str]] | None = None
 
 
 @dataclass
@@ -187,6 +190,11 @@ class GlobalStage(Stage):
         """Figures the phases left in ``ctx.workdir`` (candidate pairs, clusters...), for ``stats.json``;
         called once after the last phase, in the main process."""
         return {}
+
+    def shard_files(self, index: int) -> list[str] | None:
+        """The files under ``ctx.workdir`` that ``begin_shard(index)`` reads, or None for "any of them". A run whose
+        output is in object storage fetches these to the worker before the shard's task runs."""
+        return None
 
     def begin_shard(self, index: int) -> None:
         """Called before the batches of shard ``ctx.shards[index]`` go through ``process``, so a stage can

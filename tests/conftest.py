@@ -4,6 +4,7 @@ them skip with a clear reason where that folder is absent (a fresh clone on a us
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 from pathlib import Path
@@ -95,3 +96,50 @@ def kill_during_phases_then_resume(tmp_path: Path, pipeline: Path, out: Path, ph
     final = subprocess.run([sys.executable, "-m", "corpuskit.cli", "run", str(pipeline), "-q"], capture_output=True)
     assert final.returncode == 0, final.stderr.decode()
     return kills
+
+
+# ---------------------------------------------------------------------------------------------
+# A real S3 server on 127.0.0.1 (moto's server mode): the object-storage tests read and write buckets there over
+# HTTP, from this process and from the worker processes and subprocesses it starts (they inherit the environment).
+
+_S3_ENV = {"AWS_ACCESS_KEY_ID": "corpuskit-test", "AWS_SECRET_ACCESS_KEY": "corpuskit-test-secret",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """The endpoint URL of an S3 server for the whole session; ``AWS_*`` variables in the environment point at it."""
+    pytest.importorskip("s3fs", reason="s3fs is not installed (pip install -e '.[dev]')")
+    server_mod = pytest.importorskip("moto.server", reason="moto[server] is not installed (pip install -e '.[dev]')")
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    saved = {k: os.environ.get(k) for k in [*_S3_ENV, "AWS_ENDPOINT_URL"]}
+    os.environ.update(_S3_ENV, AWS_ENDPOINT_URL=endpoint)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture
+def s3_bucket(s3_server, request):
+    """A new, empty bucket on the session's S3 server: its name (``corpuskit-<test>-<n>``)."""
+    import boto3
+    import fsspec
+
+    _S3_BUCKETS[0] += 1
+    stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:30].strip("-")
+    name = f"ck-{stem}-{_S3_BUCKETS[0]}"
+    boto3.client("s3", endpoint_url=s3_server).create_bucket(Bucket=name)
+    fsspec.filesystem("s3").invalidate_cache()  # s3fs caches listings per process
+    return name
+
+
+_S3_BUCKETS = [0]

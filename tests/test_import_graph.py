@@ -118,6 +118,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("floor: values, errors, text, file helpers, file-name modules", [
         "corpuskit", "corpuskit.values", "corpuskit.errors", "corpuskit.text", "corpuskit.schema", "corpuskit.stats",
         "corpuskit.processes", "corpuskit.charset", "corpuskit.progress", "corpuskit.fileio", "corpuskit.lock",
+        "corpuskit.storage", "corpuskit.output_root",
         "corpuskit.fingerprint", "corpuskit.ids", "corpuskit.charts", "corpuskit.tokenizer",
         "corpuskit.token_shards", "corpuskit.gpt.runfiles", "corpuskit.clean"]),
     ("documents in and out", ["corpuskit.readers", "corpuskit.readers.*", "corpuskit.writers", "corpuskit.inputs",

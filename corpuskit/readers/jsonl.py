@@ -10,18 +10,20 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from ..fileio import compression_of, open_input
+from ..fileio import compression_of, open_input, open_raw
 from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask, clean_unicode
 
 _SCAN_CHUNK = 16 * 1024**2
 
 
 def split_lines(path: str, shard_bytes: int) -> list[tuple[int, int | None, int]]:
-    """Split a plain file into ``(start, end, first_line)`` ranges of about ``shard_bytes``, at newlines."""
+    """Split a plain file into ``(start, end, first_line)`` ranges of about ``shard_bytes``, at newlines. Ids
+    count lines from the file's start, so the whole file is scanned (at a URL: read through once, in large
+    ranged requests)."""
     ranges = []
     start = first = lines = pos = 0
     target = shard_bytes
-    with open(path, "rb") as fh:
+    with open_raw(path) as fh:
         while chunk := fh.read(_SCAN_CHUNK):
             offset = 0
             while pos + len(chunk) > target:

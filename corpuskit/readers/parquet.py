@@ -13,26 +13,39 @@ taken from Arrow (offsets, or the dictionary's), and a text over ``max_doc_bytes
 
 from __future__ import annotations
 
+import contextlib
 from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .. import storage
 from ..errors import InputError
+from ..fileio import open_raw
 from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask
 
 BOMB = "read:decompression-bomb"
 _GRACE = 64 * 1024**2  # as for compressed files: the ratio limit applies to pages larger than this
 _MAX_PAGE_HEADER = 16 * 1024**2  # Arrow's own limit on a page header
 _MAX_BATCH_ROWS = 8192
+_SURVEY_BLOCK = 64 * 1024  # at a URL, page headers are read in ranges of this size
 
 
-def _open(path: str) -> pq.ParquetFile:
+@contextlib.contextmanager
+def _open(path: str) -> Iterator[pq.ParquetFile]:
+    """The Parquet file at ``path`` (a local path, or a URL read through ranged requests: the footer, then the
+    column chunks of the row groups read)."""
+    source = open_raw(path) if storage.is_url(path) else path
     try:
-        return pq.ParquetFile(path, buffer_size=1 << 20)  # buffered: column chunks are not read into memory whole
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Parquet file ({exc})") from exc
+        try:
+            pf = pq.ParquetFile(source, buffer_size=1 << 20)  # buffered: column chunks are not read whole
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(storage.redact(path), f"not a readable Parquet file ({exc})") from exc
+        yield pf
+    finally:
+        if source is not path:
+            source.close()
 
 
 # --- page headers ------------------------------------------------------------------------------------------------
@@ -215,7 +228,8 @@ class ParquetReader(Reader):
     splittable = True
 
     def plan(self, path, rel, size):
-        meta = _open(path).metadata
+        with _open(path) as pf:
+            meta = pf.metadata
         tasks, start, first, row, acc = [], 0, 0, 0, 0
         for g in range(meta.num_row_groups):
             rg = meta.row_group(g)
@@ -228,8 +242,11 @@ class ParquetReader(Reader):
         return tasks or [ReadTask(path=path, rel=rel, format=self.format, start=0, end=0, size=0)]
 
     def iter_docs(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
+        with _open(task.path) as pf:
+            yield from self._iter_file(pf, task, progress)
+
+    def _iter_file(self, pf: pq.ParquetFile, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
         opts = self.options
-        pf = _open(task.path)
         names = pf.schema_arrow.names
         if opts.text_field not in names:
             raise InputError(task.path, f"no column {opts.text_field!r} (text_field); columns: {', '.join(names)}")
@@ -238,7 +255,7 @@ class ParquetReader(Reader):
         end = pf.metadata.num_row_groups if task.end is None else task.end
         index = task.first_index
         done_bytes = 0
-        with open(task.path, "rb") as fh:
+        with open_raw(task.path, _SURVEY_BLOCK) as fh:
             for g in range(task.start, end):
                 rg = pf.metadata.row_group(g)
                 largest, bomb, bombs = _survey(fh, rg, opts)

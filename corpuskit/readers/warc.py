@@ -31,7 +31,7 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..charset import decode_html
 from ..errors import InputError
-from ..fileio import BoundedReader, compression_of, open_input
+from ..fileio import BoundedReader, compression_of, open_input, open_raw
 from ..schema import TEXT_HTML, TEXT_PLAIN
 from .base import REJECT_PREVIEW_CHARS, Doc, ProgressSink, Reader, ReadTask, looks_binary
 from .warc_split import cut_ranges, gzip_member_starts, plain_record_starts
@@ -123,7 +123,7 @@ class _Stream:
             self._raw_read = self._fh.read1  # one decompressed chunk per call: nothing lost if the next one fails
         else:
             try:
-                self._fh = open(self.path, "rb", buffering=0)
+                self._fh = open_raw(self.path, buffering=0)
             except OSError as exc:
                 raise InputError(self.path, f"cannot open: {exc.strerror or exc}") from exc
             self._fh.seek(self._start)
@@ -292,7 +292,7 @@ def _open_gzip_range(path: str, start: int, end: int | None, options) -> io.Buff
     """The decompressed bytes of the gzip members in ``[start, end)`` of a file, with the decompression limits of
     :func:`corpuskit.fileio.open_input`."""
     try:
-        fh = open(path, "rb")
+        fh = open_raw(path)
     except OSError as exc:
         raise InputError(path, f"cannot open: {exc.strerror or exc}") from exc
     window = _RangeFile(fh, start, end)
@@ -624,7 +624,7 @@ class WarcReader(Reader):
     def _iter_archive(self, task: ReadTask, progress: ProgressSink) -> Iterator[Doc]:
         """ARC files: warcio's own iterator (it decompresses gzip members itself)."""
         opts = self.options
-        raw = open(task.path, "rb")
+        raw = open_raw(task.path)
         # warcio reads gzip members itself; zstd-compressed WARC is decompressed here first.
         stream = open_input(task.path, max_decompressed_bytes=opts.max_decompressed_bytes,
                             max_ratio=opts.max_decompression_ratio) if compression_of(task.path) == "zstd" else raw

@@ -23,10 +23,14 @@ import re
 import zlib
 from typing import BinaryIO, Iterator
 
+from ..errors import InputError
+from ..fileio import open_raw
+
 _WARC_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 _MAX_HEADER = 256 * 1024
 _READ_CHUNK = 1 << 20
 MAX_MEMBER_BYTES = 64 * 1024**2  # a gzip member larger than this (decompressed): one big stream, not split
+_HEADER_BLOCK = 256 * 1024  # at a URL, the headers of an uncompressed WARC are read in ranges of this size
 
 
 class _NoSplit(Exception):
@@ -120,9 +124,9 @@ def _gzip_members(fh: BinaryIO) -> Iterator[tuple[int, bytes]]:
 def plain_record_starts(path: str, size: int) -> list[tuple[int, int]] | None:
     """``(byte offset, record index)`` of every record of an uncompressed WARC, or None if it cannot be cut."""
     try:
-        with open(path, "rb") as fh:
+        with open_raw(path, _HEADER_BLOCK) as fh:
             return [(offset, index) for index, offset in enumerate(record_offsets(fh, size))]
-    except (_NoSplit, OSError):
+    except (_NoSplit, OSError, InputError):
         return None
 
 
@@ -131,14 +135,14 @@ def gzip_member_starts(path: str) -> list[tuple[int, int]] | None:
     be cut (one big stream, a member that does not hold whole records, a corrupt file)."""
     starts, records = [], 0
     try:
-        with open(path, "rb") as fh:
+        with open_raw(path) as fh:
             for offset, data in _gzip_members(fh):
                 found = len(record_offsets(io.BytesIO(data), len(data)))
                 if found == 0 and data.strip(b"\r\n"):
                     return None
                 starts.append((offset, records))
                 records += found
-    except (_NoSplit, OSError):
+    except (_NoSplit, OSError, InputError):
         return None
     return starts
 

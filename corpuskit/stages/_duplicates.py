@@ -61,6 +61,9 @@ class DuplicateStage(GlobalStage):
     def duplicate_files(self, shard: int) -> list[Path]:
         raise NotImplementedError
 
+    def shard_files(self, index: int) -> list[str]:
+        return [str(p) for p in self.duplicate_files(index)]
+
     def begin_shard(self, index: int) -> None:
         super().begin_shard(index)
         self._dups = {}

@@ -41,8 +41,10 @@ class ExactDedup(DuplicateStage):
         self.on, self.policy, self.policy_seed, self.buckets = on, policy, seed, buckets
 
     def phases(self):
-        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard),
-                Phase("group", lambda ctx: list(range(self.buckets)), self._group_bucket)]
+        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard,
+                      reads=lambda shard, ctx: [ctx.shards[shard]]),
+                Phase("group", lambda ctx: list(range(self.buckets)), self._group_bucket,
+                      reads=lambda bucket, ctx: [str(f) for f in self._hash_files(ctx, bucket)])]
 
     # -- phase 1 --------------------------------------------------------------------------------
     def _key(self, text: str | None, url: str | None) -> bytes | None:
@@ -74,8 +76,11 @@ class ExactDedup(DuplicateStage):
                    Path(ctx.workdir, "hash", f"b{b:03d}", f"s{shard:06d}.parquet"))
 
     # -- phase 2 --------------------------------------------------------------------------------
+    def _hash_files(self, ctx, bucket: int) -> list[Path]:
+        return [Path(ctx.workdir, "hash", f"b{bucket:03d}", f"s{s:06d}.parquet") for s in range(len(ctx.shards))]
+
     def _group_bucket(self, bucket: int, ctx) -> None:
-        files = [Path(ctx.workdir, "hash", f"b{bucket:03d}", f"s{s:06d}.parquet") for s in range(len(ctx.shards))]
+        files = self._hash_files(ctx, bucket)
         table = pa.concat_tables([pq.read_table(f) for f in files]) if files else None
         per_shard: dict[int, tuple[list, list, list]] = {}
         if table is not None and table.num_rows:

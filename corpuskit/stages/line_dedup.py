@@ -108,8 +108,11 @@ class LineDedup(GlobalStage):
         return state
 
     def phases(self):
-        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard),
-                Phase("count", lambda ctx: list(range(self.buckets)), self._count_bucket)]
+        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard,
+                      reads=lambda shard, ctx: [ctx.shards[shard]]),
+                Phase("count", lambda ctx: list(range(self.buckets)), self._count_bucket,
+                      reads=lambda bucket, ctx: [str(self._hash_file(ctx.workdir, bucket, s))
+                                                 for s in range(len(ctx.shards))])]
 
     # -- line keys ------------------------------------------------------------------------------
     def _line_hashes(self, text: str | None) -> tuple[list[str], list[int], list[bytes]]:

@@ -92,8 +92,9 @@ class MinHashDedup(DuplicateStage):
         self.verify, self.verify_rounds, self.hash = verify, verify_rounds, hash
 
     def phases(self):
-        return [Phase("signature", lambda ctx: list(range(len(ctx.shards))), self._signature_shard),
-                Phase("band", lambda ctx: list(range(self.bands)), self._band),
+        return [Phase("signature", lambda ctx: list(range(len(ctx.shards))), self._signature_shard,
+                      reads=lambda shard, ctx: [ctx.shards[shard]]),
+                Phase("band", lambda ctx: list(range(self.bands)), self._band, reads=self._band_reads),
                 Phase("cluster", lambda ctx: [0], self._cluster)]
 
     # -- phase 1: signatures -> band keys -------------------------------------------------------
@@ -148,6 +149,16 @@ class MinHashDedup(DuplicateStage):
             Path(work / "sets" / f".s{shard:06d}.bin.tmp").replace(work / "sets" / f"s{shard:06d}.bin")
 
     # -- phase 2: candidate edges per band --------------------------------------------------------
+    def _band_reads(self, band: int, ctx) -> list[str]:
+        """A band task reads its column of every signature file, and with ``verify`` the spill files too."""
+        files = [Path(ctx.workdir, "sig", f"s{s:06d}.parquet") for s in range(len(ctx.shards))]
+        for s in range(len(ctx.shards)):
+            if self.verify == "estimated":
+                files.append(Path(ctx.workdir, "sigs", f"s{s:06d}.npy"))
+            elif self.verify == "exact":
+                files += [Path(ctx.workdir, "sets", f"s{s:06d}.bin"), Path(ctx.workdir, "sets", f"s{s:06d}.offsets.npy")]
+        return [str(f) for f in files]
+
     def _band(self, band: int, ctx) -> None:
         keys, valid = [], []
         for s in range(len(ctx.shards)):
