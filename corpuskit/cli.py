@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -47,13 +48,13 @@ def _print_run(result, quiet: bool) -> None:
 
     if not quiet:
         if result.already_complete:
-            click.echo(f"{result.output} is already complete (use --force to run again)", err=True)
+            click.echo(f"{result.shown()} is already complete (use --force to run again)", err=True)
         click.echo(summary(result.stats))
         out = result.stats["output"]
-        click.echo(f"\nkept {out['kept_docs']:,} documents in {result.output / 'kept'}, "
-                   f"rejected {out['rejected_docs']:,} in {result.output / 'rejected'}")
+        click.echo(f"\nkept {out['kept_docs']:,} documents in {result.shown('kept')}, "
+                   f"rejected {out['rejected_docs']:,} in {result.shown('rejected')}")
     if result.errors:
-        click.echo(f"{len(result.errors)} input error(s); see {result.output / 'stats.json'}", err=True)
+        click.echo(f"{len(result.errors)} input error(s); see {result.shown('stats.json')}", err=True)
 
 
 def _limit_option():
@@ -127,10 +128,13 @@ def run(pipeline, inputs, output, workers, force, quiet, verbose, limit):
                    "checkpoint)", err=True)
         sys.exit(130)
     if not quiet:
-        click.echo(f"report in {result.report} (corpuskit report OUT_A OUT_B compares two runs)")
+        click.echo(f"report in {result.run.shown(result.report.name)} (corpuskit report OUT_A OUT_B compares two "
+                   "runs)")
     if result.model is not None:
         model = result.model
-        click.echo(f"model in {model['run_dir']}: step {model['step']}, val loss {model['val_loss']:.4f}")
+        run_dir = Path(os.path.relpath(model["run_dir"], result.output)).as_posix()
+        click.echo(f"model in {result.run.shown(run_dir)}: step {model['step']}, "
+                   f"val loss {model['val_loss']:.4f}")
         for s in model["samples"]:
             click.echo(f"\n--- sample (prompt {s['prompt']!r}, seed {s['seed']}) ---\n{s['prompt']}{s['text']}")
 

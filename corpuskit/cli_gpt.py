@@ -68,29 +68,36 @@ def train_command(tokens, output, config_file, overrides, **flags):
     same command continues from RUN/ckpt.npz and gives the losses of an uninterrupted run; on a run that is
     complete it prints the last losses. One training per run directory at a time.
     """
-    from .config import check_local_path
     from .gpt.train import train
+    from .output_root import local_tokens, remote_run_dir
+    from .storage import check_writable, is_url, join
 
+    run = None
     try:
         # paths stay strings until checked: click's Path would turn s3://b/x into a local s3:/b/x
-        check_local_path(tokens, "TOKENS")
-        check_local_path(output, "-o/--output", output=True)
-        if not Path(tokens).is_dir():
+        if is_url(output):
+            check_writable(output)
+        if not is_url(tokens) and not Path(tokens).is_dir():
             raise CorpuskitError(f"TOKENS {tokens}: no such directory (the output of corpuskit tokenize)")
-        tokens, output = Path(tokens), Path(output)
         cfg = _train_settings(config_file, overrides, flags)
-        result = train(tokens, output, cfg, log=lambda m: click.echo(m))
+        tokens_dir = local_tokens(tokens)  # a URL's shards: fetched to a scratch copy
+        run = remote_run_dir(output)  # a URL: trained in a scratch copy (with the bucket's checkpoint), then pushed
+        result = train(Path(tokens_dir), Path(run.local), cfg,
+                       log=lambda m: click.echo(m.replace(run.local, run.shown) if run.remote else m))
+        run.push_changed()
     except CorpuskitError as exc:
         _fail(exc)
     except KeyboardInterrupt:
+        if run is not None:
+            run.push_changed()  # the last checkpoint, for the next run to continue from
         click.echo("\ninterrupted: run the same command again to continue from the last checkpoint", err=True)
         sys.exit(130)
     val = "unknown" if result.val_loss is None else f"{result.val_loss:.4f}"
-    click.echo(f"done at step {result.step}: val loss {val}; loss curve in {output / LOSS_CHART_NAME}")
+    click.echo(f"done at step {result.step}: val loss {val}; loss curve in {join(str(output), LOSS_CHART_NAME)}")
 
 
 @click.command("generate")
-@click.argument("checkpoint", type=click.Path(exists=True, path_type=Path))
+@click.argument("checkpoint")
 @click.option("--prompt", default="", help="Text to continue (default: start after an end-of-text).")
 @click.option("--max-new-tokens", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option("--temperature", type=click.FloatRange(min=0), default=0.8, show_default=True,
@@ -104,8 +111,17 @@ def train_command(tokens, output, config_file, overrides, **flags):
 def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive):
     """Generate text from a trained GPT (CHECKPOINT: a run directory or its ckpt.npz)."""
     from .gpt.sample import generate, load_run
+    from .output_root import remote_run_dir
+    from .storage import is_url
 
     try:
+        if is_url(checkpoint):  # a run directory in a bucket (or its ckpt.npz): fetched to a scratch copy
+            name = checkpoint.rstrip("/").rsplit("/", 1)[-1]
+            directory = checkpoint.rstrip("/").rsplit("/", 1)[0] if name.endswith(".npz") else checkpoint
+            local = Path(remote_run_dir(directory).local)
+            checkpoint = local / name if name.endswith(".npz") else local
+        elif not Path(checkpoint).exists():
+            raise CorpuskitError(f"CHECKPOINT {checkpoint}: no such file or directory")
         cfg, params, tok, header = load_run(checkpoint)
     except CorpuskitError as exc:
         _fail(exc)

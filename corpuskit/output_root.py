@@ -303,3 +303,36 @@ def _storage_errors(root: OutputRoot, path):
         if problem is None:
             raise
         raise OutputError(f"{problem} (while accessing {root.url(path) if root.remote else path})") from None
+
+
+def local_tokens(location: str) -> str:
+    """A token-shard directory (the output of ``corpuskit tokenize`` or ``run``) where this process can read it:
+    the directory itself, or for a URL a scratch copy of ``meta.json``, the tokenizer and the shards it lists."""
+    root = OutputRoot(location)
+    if not root.remote:
+        return location
+    import json
+
+    root.bind_run("tokens")
+    _remove_local(root.local)  # only what the bucket holds now
+    meta_file = os.path.join(root.local, "meta.json")
+    if not root.pull(meta_file, refresh=True):
+        raise OutputError(f"{root.shown}/meta.json not found: give the output directory of corpuskit tokenize")
+    with open(meta_file, encoding="utf-8") as fh:
+        meta = json.load(fh)
+    for rel in [meta.get("tokenizer_file", "tokenizer.json"), *meta.get("files", [])]:
+        root.pull(os.path.join(root.local, *rel.split("/")))
+    return root.local
+
+
+def remote_run_dir(location: str) -> OutputRoot:
+    """A training run directory at a URL, as a scratch copy holding what the bucket holds (a checkpoint to resume
+    from): train there, then :meth:`OutputRoot.push_changed`. A local directory is used in place."""
+    root = OutputRoot(location)
+    if root.remote:
+        root.bind_run("run")
+        _remove_local(root.local)  # only what the bucket holds now: never a checkpoint it no longer has
+        os.makedirs(root.local, exist_ok=True)
+        root.pull_tree(root.local, refresh=True)
+        root.snapshot()
+    return root

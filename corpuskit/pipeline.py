@@ -121,6 +121,8 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
             from .gpt.pipeline import run_model_steps
 
             log = log or (lambda message: None)
+            if root.remote:  # the trainer names its scratch copy: say where the files end up
+                log = _naming(log, str(result.output), root.shown)
             log(f"\ntraining a GPT on the token shards in {root.shown}")
             model = run_model_steps(replace(config, output=str(result.output)), log=log, force=force)
             root.push_changed()
@@ -131,6 +133,10 @@ def run(pipeline: PipelineConfig | dict | str | os.PathLike, *, inputs: list[str
             report_path, _ = write_report(result.output)
             root.push_changed()
     return PipelineResult(result, model, report_path, card)
+
+
+def _naming(log: Callable[[str], Any], local: str, shown: str) -> Callable[[str], Any]:
+    return lambda message: log(message.replace(local, shown))
 
 
 @dataclass

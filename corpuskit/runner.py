@@ -477,9 +477,14 @@ def _run_remote_phase_task(job: PhaseJob) -> dict:
 @dataclass
 class RunResult:
     stats: dict
-    output: Path
+    output: Path  # where this process read and wrote the output: the directory, or its scratch copy (a URL's)
     errors: list = field(default_factory=list)
     already_complete: bool = False
+    location: str = ""  # the output as named (``s3://bucket/out``, shown without credentials), else ``output``
+
+    def shown(self, *parts: str) -> str:
+        """A path of the output as the user knows it: in the bucket for a remote output."""
+        return storage.join(self.location or str(self.output), *parts)
 
 
 class Runner:
@@ -654,7 +659,8 @@ class Runner:
                 if plan_file.exists():  # inputs edited or added since are an error, never ignored
                     self._check_inputs(json.loads(plan_file.read_text()), complete=True)
                 self.root.remove(self.work)  # in case the last run died just before this
-                return RunResult(stats, self.out, stats.get("errors", []), already_complete=True)
+                return RunResult(stats, self.out, stats.get("errors", []), already_complete=True,
+                                 location=self.root.shown)
         plan = self._plan()
         t0 = time.time()
         for path in plan["skipped_files"]:
@@ -688,7 +694,7 @@ class Runner:
         write_text_atomic(stats_file, escape_surrogates(json.dumps(stats, indent=2, ensure_ascii=False)))
         self.root.push(stats_file)  # last: stats.json in the output marks the run complete
         self.root.remove(self.work)
-        return RunResult(stats, self.out, stats["errors"])
+        return RunResult(stats, self.out, stats["errors"], location=self.root.shown)
 
     def _finish_stages(self, segments: list[Segment], global_ctxs: dict[int, dict], stats: dict) -> None:
         """Each stage's ``finish`` (files it adds beside the output), before stats.json marks the run done."""

@@ -150,13 +150,8 @@ def _pipeline_file(tmp_path: Path, inputs, output, name: str = "p.yaml") -> Path
                           name)
 
 
-@pytest.mark.parametrize("case", ["run -o", "clean -o", "dedup -o", "tokenize -o", "run -i", "clean INPUT",
-                                  "dedup glob INPUT", "file input.paths", "file output.path", "run PIPELINE"])
-def test_unreachable_remote_paths_fail_clearly_before_anything_is_written(tmp_path, monkeypatch, case):
-    """Inputs and outputs may be URLs (tests/test_object_storage.py runs them against an S3 server); without
-    credentials (none here) each is one clear error naming the URL, and nothing is written, no ./s3:/bucket/out.
-    A pipeline file must still be local."""
-    monkeypatch.chdir(tmp_path)
+def _no_s3_credentials(monkeypatch, tmp_path):
+    """No S3 credentials or endpoint: as on a machine where none is set up."""
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-role lookup on a machine without one
@@ -168,6 +163,16 @@ def test_unreachable_remote_paths_fail_clearly_before_anything_is_written(tmp_pa
         S3FileSystem.clear_instance_cache()
     except ImportError:
         pass
+
+
+@pytest.mark.parametrize("case", ["run -o", "clean -o", "dedup -o", "tokenize -o", "run -i", "clean INPUT",
+                                  "dedup glob INPUT", "file input.paths", "file output.path", "run PIPELINE"])
+def test_unreachable_remote_paths_fail_clearly_before_anything_is_written(tmp_path, monkeypatch, case):
+    """Inputs and outputs may be URLs (tests/test_object_storage.py runs them against an S3 server); without
+    credentials (none here) each is one clear error naming the URL, and nothing is written, no ./s3:/bucket/out.
+    A pipeline file must still be local."""
+    monkeypatch.chdir(tmp_path)
+    _no_s3_credentials(monkeypatch, tmp_path)
     _docs(tmp_path / "in")
     before = _tree(tmp_path)
     url = "s3://ck-bucket/out" if case.endswith("-o") or "output" in case else "s3://ck-bucket/corpus"
@@ -220,14 +225,16 @@ def test_report_to_a_remote_path_is_refused(tmp_path):
     assert not Path("s3:").exists()
 
 
-@pytest.mark.parametrize("args", [["s3://bucket/tokens", "-o", "run"], ["TOKENS", "-o", "s3://bucket/run"]])
-def test_train_refuses_remote_paths(tmp_path, monkeypatch, args):
+@pytest.mark.parametrize("args", [["s3://ck-bucket/tokens", "-o", "run"], ["TOKENS", "-o", "s3://ck-bucket/run"]])
+def test_train_with_unreachable_remote_paths_fails_clearly(tmp_path, monkeypatch, args):
     from click.testing import CliRunner
 
     from corpuskit.cli import main
 
     monkeypatch.chdir(tmp_path)
+    _no_s3_credentials(monkeypatch, tmp_path)
     (tmp_path / "TOKENS").mkdir()
     result = CliRunner().invoke(main, ["train", *args])
-    assert result.exit_code != 0 and "remote path" in result.output
+    assert result.exit_code != 0 and "ck-bucket" in result.output and "credentials" in result.output, result.output
+    assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["TOKENS"]  # nothing written, no local s3:/

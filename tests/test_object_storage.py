@@ -241,3 +241,30 @@ def test_no_credentials_in_stats_or_logs(tmp_path, s3_bucket):
         if path.is_file() and path.suffix in (".json", ".md", ".html"):
             assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
     assert secret not in proc.stdout + proc.stderr
+
+
+def test_train_and_generate_with_token_shards_and_run_in_a_bucket(tmp_path, s3_bucket):
+    """``corpuskit train s3://…/tokens -o s3://…/run`` trains on the bucket's shards and leaves its checkpoint
+    there, as a local run would; ``corpuskit generate s3://…/run`` samples from it."""
+    corpus = make_corpus(tmp_path / "corpus", files=2, docs=300, seed=8)
+    tokens = tmp_path / "tokens"
+    proc = subprocess.run([sys.executable, "-m", "corpuskit.cli", "tokenize", str(corpus), "-o", str(tokens), "-q",
+                           "--kind", "char"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    _upload(tokens, f"s3://{s3_bucket}/tokens")
+    flags = ["--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
+             "--max-iters", "6", "--set", "eval_interval=3", "--set", "eval_iters=2"]
+    for src, run in ((str(tokens), str(tmp_path / "run")), (f"s3://{s3_bucket}/tokens", f"s3://{s3_bucket}/run")):
+        proc = subprocess.run([sys.executable, "-m", "corpuskit.cli", "train", src, "-o", run, *flags],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert f"s3://{s3_bucket}/run" in proc.stdout and "corpuskit-scratch" not in proc.stdout
+    got = _download(f"s3://{s3_bucket}/run", tmp_path / "got")
+    assert (got / "ckpt.npz").read_bytes() == (tmp_path / "run" / "ckpt.npz").read_bytes()
+    samples = []
+    for run in (str(tmp_path / "run"), f"s3://{s3_bucket}/run"):
+        proc = subprocess.run([sys.executable, "-m", "corpuskit.cli", "generate", run, "--prompt", "the",
+                               "--max-new-tokens", "8"], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        samples.append(proc.stdout)
+    assert samples[0] == samples[1] and samples[0].startswith("the")
