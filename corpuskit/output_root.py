@@ -45,6 +45,9 @@ class OutputRoot:
     run_id: str = ""
     _seen: dict = field(default_factory=dict, repr=False, compare=False)  # local path -> (size, mtime_ns) synced
 
+    def __getstate__(self):  # what was synced here means nothing in another process: not sent to workers
+        return {**self.__dict__, "_seen": {}}
+
     def __post_init__(self):
         if not self.remote:
             self.local = self.location
@@ -170,15 +173,21 @@ class OutputRoot:
             pulled.append(local)
         return pulled
 
-    def exists(self, path: str | os.PathLike) -> bool:
-        """Whether the output holds this file (in the bucket, for a remote output)."""
+    def files_under(self, directory: str | os.PathLike) -> set[str]:
+        """Every file under a directory of the output (in the bucket, for a remote output: one listing), as
+        paths in this process's copy."""
+        directory = os.fspath(directory)
         if not self.remote:
-            return os.path.exists(path)
+            return set(_files_under(directory)) if os.path.isdir(directory) else set()
         fs, _ = self._fs()
-        key = self._key(path)
-        with _storage_errors(self, path):
-            fs.invalidate_cache(key.rsplit("/", 1)[0])
-            return fs.exists(key)
+        key = self._key(directory)
+        with _storage_errors(self, directory):
+            fs.invalidate_cache(key)
+            try:
+                found = fs.find(key)
+            except FileNotFoundError:
+                return set()
+        return {os.path.join(directory, *p[len(key):].lstrip("/").split("/")) for p in found}
 
     def names(self, directory: str | os.PathLike = "") -> list[str]:
         """The names directly under a directory of the output (in the bucket, for a remote output)."""
@@ -211,11 +220,10 @@ class OutputRoot:
         key = self._key(path)
         with _storage_errors(self, path):
             if prefix:
-                parent = key.rsplit("/", 1)[0]
+                parent, stem = key.rsplit("/", 1)
                 fs.invalidate_cache(parent)
-                try:
-                    doomed = [p for p in fs.ls(parent, detail=False) if p.rsplit("/", 1)[-1].startswith(
-                        key.rsplit("/", 1)[-1])]
+                try:  # listed by prefix (S3 and GCS list just those keys, not the whole directory)
+                    doomed = [p for p in fs.find(parent, prefix=stem) if p.rsplit("/", 1)[-1].startswith(stem)]
                 except FileNotFoundError:
                     doomed = []
                 if doomed:

@@ -768,12 +768,14 @@ class Runner:
                      total_bytes: int) -> list[dict]:
         work = self._segment_work(seg, n_segments, annotation_fields, gctx)
         jobs, results = [], {}
+        # a remote output's kept files: one listing of the bucket, not a request per file
+        present = self.root.files_under(work.kept_dir) if self.root.remote else None
         for i, src in enumerate(sources):
             m = marker_path(self.state, seg.index, i)
             if m.exists():
                 marker = self._with_local_paths(json.loads(m.read_text()))
                 if marker.get("fingerprint") == self.fingerprint and all(
-                        self.root.exists(f) for f in marker["kept_files"]):
+                        (f in present) if present is not None else os.path.exists(f) for f in marker["kept_files"]):
                     results[i] = marker
                     continue
             ids_file = (str(self.state / IDS_DIR / f"s{seg.index:02d}-t{i:06d}.npy")
