@@ -424,7 +424,7 @@ def _document_text(doc: dict, score_columns: list[str], max_lines: int, width: i
 
 
 @main.command()
-@click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("runs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="HTML file to write (default: OUT/report.html; with several runs, RUN1/compare.html).")
 def report(runs, output):
@@ -434,23 +434,33 @@ def report(runs, output):
     each stage's kept count (the ablation of a changed threshold).
     """
     from .config import check_local_path
+    from .output_root import local_output_copy
     from .report import write_comparison, write_report
 
     try:
         if output is not None:
             check_local_path(output, "-o/--output", output=True)
             output = Path(output)
+        for run in runs:
+            if "://" not in run and not Path(run).is_dir():
+                raise CorpuskitError(f"{run}: no such directory (the output directory of a finished run)")
+        copies = [local_output_copy(run) for run in runs]  # a run in a bucket: read from a scratch copy
+        local = [Path(c.local) for c in copies]
         if len(runs) == 1:
-            html_path, json_path = write_report(runs[0])
+            html_path, json_path = write_report(local[0])
             if output is not None:
                 import shutil
 
                 shutil.copyfile(html_path, output)
                 html_path = output
         else:
-            html_path, json_path = write_comparison(list(runs), output or runs[0] / "compare.html")
+            html_path, json_path = write_comparison(local, output or local[0] / "compare.html")
+        copies[0].push_changed()  # the report (or comparison) written beside a run in a bucket goes to the bucket
     except CorpuskitError as exc:
         _fail(exc)
+    shown = {str(c.local): c.shown for c in copies if c.remote}
+    for local_dir, url in shown.items():
+        html_path, json_path = (str(p).replace(local_dir, url) for p in (html_path, json_path))
     click.echo(f"report in {html_path} (numbers in {json_path})")
 
 

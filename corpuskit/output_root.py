@@ -163,6 +163,8 @@ class OutputRoot:
             if meta.get("type") == "directory":
                 continue
             rel = obj_key[len(key):].lstrip("/")
+            if not rel:  # ``directory`` names a file
+                continue
             local = os.path.join(os.fspath(directory), *rel.split("/"))
             if match is not None and not match(os.path.basename(local)):
                 continue
@@ -343,4 +345,23 @@ def remote_run_dir(location: str) -> OutputRoot:
         os.makedirs(root.local, exist_ok=True)
         root.pull_tree(root.local, refresh=True)
         root.snapshot()
+    return root
+
+
+def local_output_copy(location: str, *, skip: tuple[str, ...] = ("_state", "_work")) -> OutputRoot:
+    """A finished run's output where this process can read it (``corpuskit report``): the directory itself, or for a
+    URL a scratch copy of everything in it but ``skip``; write beside it, then :meth:`OutputRoot.push_changed`."""
+    root = OutputRoot(location)
+    if not root.remote:
+        return root
+    root.bind_run("copy")
+    _remove_local(root.local)  # only what the bucket holds now
+    os.makedirs(root.local, exist_ok=True)
+    for name in root.names():
+        if name in skip or name.startswith("."):
+            continue
+        path = os.path.join(root.local, name)
+        if not root.pull_tree(path):  # a file, not a directory
+            root.pull(path)
+    root.snapshot()
     return root

@@ -89,6 +89,15 @@ def test_inputs_and_output_in_a_bucket_equal_a_local_run(tmp_path, s3_bucket, mo
     assert not (got / "_work").exists()
     run = json.loads((got / "_state" / "run.json").read_text())
     assert run["output"] == url and run["run_id"]
+    # the report of a run in a bucket, written to the bucket
+    from click.testing import CliRunner
+
+    from corpuskit.cli import main
+
+    result = CliRunner().invoke(main, ["report", url])
+    assert result.exit_code == 0, result.output
+    assert f"report in {url}/report.html" in result.output
+    assert {"report.html", "report.json"} <= {p.rsplit("/", 1)[-1] for p in _fs().ls(url.removeprefix("s3://"))}
     # run again from another machine (an empty scratch directory): complete, from the bucket alone
     monkeypatch.setenv("CORPUSKIT_SCRATCH", str(tmp_path / "other-scratch"))
     again = run_pipeline(load_config(_pipeline(tmp_path, [f"s3://{s3_bucket}/crawl"], url, "remote")))
