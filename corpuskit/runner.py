@@ -731,9 +731,20 @@ class Runner:
                     done += 1
                     self._poll(done)
             self.progress.finish()
-            self.root.pull_tree(gctx["workdir"])  # what the next phase plans from, and the report reads
+            self._pull_phase_markers(gctx["workdir"])  # the workers' markers, for the seconds they took
             task_seconds[phase.name] = round(sum(json.loads(m.read_text())["seconds"] for m in markers), 3)
+        self._pull_main_reads(stage, ctx)
         return {"phase_task_seconds": task_seconds, **stage.phase_report(ctx)}
+
+    def _pull_main_reads(self, stage: GlobalStage, ctx: GlobalContext) -> None:
+        """What a global stage's report and ``finish`` read here, from a remote output's bucket."""
+        if not self.root.remote:
+            return
+        reads = stage.main_reads(ctx)
+        if reads is None:
+            self.root.pull_tree(ctx.workdir)
+        for path in reads or []:
+            self.root.pull(path)
 
     def _pull_phase_markers(self, workdir: str) -> None:
         if self.root.remote:

@@ -191,6 +191,15 @@ class GlobalStage(Stage):
         called once after the last phase, in the main process."""
         return {}
 
+    def main_reads(self, ctx: GlobalContext) -> list[str] | None:
+        """The files under ``ctx.workdir`` that :meth:`phase_report` and :meth:`finish` read in the main process, or
+        None for "any of them" (a run whose output is in object storage fetches these to the main process). A stage
+        that overrides neither reads none."""
+        cls = type(self)
+        if cls.phase_report is GlobalStage.phase_report and cls.finish is Stage.finish:
+            return []
+        return None
+
     def shard_files(self, index: int) -> list[str] | None:
         """The files under ``ctx.workdir`` that ``begin_shard(index)`` reads, or None for "any of them". A run whose
         output is in object storage fetches these to the worker before the shard's task runs."""

@@ -413,6 +413,9 @@ class Decontaminate(GlobalStage):
         write_text_atomic(Path(ctx.workdir, "summary.json"), json.dumps(
             {"benchmark_ngrams": int(len(table)), "short_lengths": sorted(short), "benchmarks": summary}))
 
+    def main_reads(self, ctx) -> list[str]:
+        return [str(Path(ctx.workdir, "summary.json"))]
+
     def phase_report(self, ctx) -> dict:
         summary = json.loads(Path(ctx.workdir, "summary.json").read_text(encoding="utf-8"))
         return {"benchmark_ngrams": summary["benchmark_ngrams"], "short_item_lengths": summary["short_lengths"],

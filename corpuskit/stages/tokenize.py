@@ -168,6 +168,9 @@ class Tokenize(GlobalStage):
         return StageResult(kept, rejected, counters)
 
     # -- when the run is complete -----------------------------------------------------------------
+    def main_reads(self, ctx) -> list[str]:
+        return [str(Path(ctx.workdir, TOKENIZER_NAME))]  # what finish writes beside the shards
+
     def finish(self, output: Path, stats: dict) -> None:
         tok = load_tokenizer(Path(self.ctx.workdir, TOKENIZER_NAME))
         info = describe(tok, self.eot_token)
