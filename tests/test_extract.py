@@ -61,7 +61,7 @@ def reasons(result) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def stage():
-    st = ExtractStage()
+    st = ExtractStage(with_metadata=True)  # these tests check the metadata columns too
     st.setup()
     yield st
     st.close()
@@ -412,7 +412,7 @@ def test_extract_through_the_runner(tmp_path):
     (corpus / "empty.html").write_text("<html><body><div></div></body></html>", encoding="utf-8")
     (corpus / "note.txt").write_text("A plain text note.\n", encoding="utf-8")
     cfg = {"name": "extract", "input": {"paths": [str(corpus)]}, "output": {"path": str(tmp_path / "out")},
-           "stages": [{"extract": {"timeout": 5.0}}], "executor": {"type": "local", "workers": 1}}
+           "stages": [{"extract": {"timeout": 5.0, "with_metadata": True}}], "executor": {"type": "local", "workers": 1}}
     run_pipeline(load_config(write_pipeline(tmp_path, cfg)))
     kept = {r["id"]: r for r in read_rows(tmp_path / "out" / "kept")}
     rejected = read_rows(tmp_path / "out" / "rejected")
@@ -426,3 +426,23 @@ def test_extract_through_the_runner(tmp_path):
     stage_stats = read_stats(tmp_path / "out")["stages"][-1]
     assert stage_stats["name"] == "extract" and stage_stats["rejected_by_reason"] == {"extract:no-text": 1}
     assert stage_stats["counters"]["html_docs"] == 3
+
+
+def test_metadata_is_off_by_default_and_changes_no_text():
+    """The default leaves title/author/date/sitename null (the columns stay) and extracts the same text as with
+    the metadata on, page for page, on real pages."""
+    pages = sorted((shared("html-trafilatura-eval") / "html").glob("*.html.gz"))[:40]
+    htmls = [decode_html(gzip.decompress(p.read_bytes()))[0] for p in pages]
+    tables = {}
+    for with_metadata in (False, True):
+        st = ExtractStage(with_metadata=with_metadata)
+        st.setup()
+        try:
+            tables[with_metadata] = st.process(make_table(htmls)).kept.to_pylist()
+        finally:
+            st.close()
+    plain, full = tables[False], tables[True]
+    assert len(plain) > 30
+    assert [r["text"] for r in plain] == [r["text"] for r in full]
+    assert all(r[k] is None for r in plain for k in ("title", "author", "date", "sitename"))
+    assert sum(r["title"] is not None for r in full) > len(full) // 2
