@@ -8,10 +8,12 @@ Data: ../shared/data/html-trafilatura-eval/html (519 gzipped web pages, 78 MB of
 
 Sides, each run as a subprocess and timed by wall clock (interpreter start, imports and model loading included):
 
-  A  ``corpuskit clean HTML_DIR -o OUT -w 2``: the command users run, every default (extract with metadata,
+  A  ``corpuskit clean HTML_DIR -o OUT -w 2``: the command users run, every default (extract without metadata,
      fix_unicode, language en+zh, toxicity, gopher_repetition, gopher_quality, c4, fineweb, quality, pii;
      inputs cut into ~2 MB tasks). Per-stage seconds and the kept count come from OUT/stats.json.
-  B  datatrove (its own venv, ``--datatrove-python``, default /tmp/dtv/bin/python; never installed into the project):
+  B  datatrove (its own venv, ``--datatrove-python``, default /tmp/dtv/bin/python, made with ``python3 -m venv /tmp/dtv &&
+     /tmp/dtv/bin/pip install "datatrove[processing]" trafilatura==<the project's> lxml_html_clean orjson spacy``;
+     never installed into the project):
      a one-document-per-file reader (bytes decoded as datatrove's ``WarcReader`` decodes a response: UTF-8, else the
      detected charset) -> ``Trafilatura()`` -> ``LanguageFilter()`` -> ``GopherRepetitionFilter()`` ->
      ``GopherQualityFilter()`` -> ``C4QualityFilter()`` -> ``FineWebQualityFilter()`` -> ``JsonlWriter``, every step with
@@ -20,8 +22,9 @@ Sides, each run as a subprocess and timed by wall clock (interpreter start, impo
      (the model corpuskit uses) instead of downloading ``lid.176.bin``. The datatrove venv needs datatrove, the same
      trafilatura as the project's (with lxml_html_clean), orjson and spacy (datatrove's English word tokenizer,
      ``spacy.blank("en")``, no model download).
-  C  A with ``extract: {with_metadata: false}`` (``--stages`` file: the default chain, that one parameter changed).
-  D  A with ``extract: {fast: true, with_metadata: false}``.
+  C  A with ``extract: {with_metadata: true}`` (the default until the figures in docs/extraction.md were taken;
+     ``--stages`` file: the default chain, that one parameter changed).
+  D  A with ``extract: {fast: true}``.
 
 Rounds are paired (A, B, C, D, A, B, C, D, ...). Before measuring, the script waits until the 1-minute load average
 is below ``--max-load`` (2.5: other jobs share this 2-core machine), polling every 15 s for up to 15 minutes, then
@@ -55,10 +58,10 @@ CORPUSKIT = [sys.executable, "-m", "corpuskit.cli"]
 SIDES = {
     "A": "corpuskit clean, defaults",
     "B": "datatrove, defaults",
-    "C": "corpuskit clean, extract with_metadata: false",
-    "D": "corpuskit clean, extract fast: true, with_metadata: false",
+    "C": "corpuskit clean, extract with_metadata: true",
+    "D": "corpuskit clean, extract fast: true",
 }
-EXTRACT_CHANGES = {"C": {"with_metadata": False}, "D": {"fast": True, "with_metadata": False}}
+EXTRACT_CHANGES = {"C": {"with_metadata": True}, "D": {"fast": True, "with_metadata": False}}
 
 # The datatrove side, written to a file and run with the datatrove venv's python:
 #   script HTML_DIR OUT_DIR TASKS WORKERS LID_MODEL
