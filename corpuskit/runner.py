@@ -582,6 +582,8 @@ class Runner:
         files, root, skipped = expand_inputs(self.config.inputs, self.config.input_format)
         workers = self.executor.workers
         size = task_bytes(sum(f.size for f in files), workers, self.config.reader)
+        if sum(f.size for f in files) > size:  # more than one task: the workers start while the inputs are cut
+            self.executor.start()
         options = dataclasses.replace(self.config.reader, shard_bytes=size)
         tasks, limit = plan_tasks(files, root, options, workers), None
         if self.config.reader.limit is not None:

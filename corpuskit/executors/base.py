@@ -104,5 +104,8 @@ class Executor:
         """
         raise NotImplementedError
 
+    def start(self) -> None:
+        """Begin starting the workers, ahead of the first tasks (while the run plans them); optional."""
+
     def close(self) -> None:
         pass

@@ -63,6 +63,14 @@ class LocalExecutor(Executor):
                                                 initargs=(self._counters, self._running, os.getpid()))
         return self._pool
 
+    def start(self) -> None:
+        """Spawn the worker processes now: each imports corpuskit for a second or more, which then overlaps with
+        the planning (reading a large input to cut it) instead of delaying the first tasks."""
+        if self.workers > 1 and self._pool is None:
+            pool = self._get_pool()
+            for _ in range(self.workers):
+                pool.submit(os.getpid)
+
     def _dead_worker(self) -> WorkerDied:
         """After the pool broke: which worker died, how, and the task it was running."""
         processes = dict(getattr(self._pool, "_processes", None) or {})
