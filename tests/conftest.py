@@ -134,6 +134,11 @@ def s3_bucket(s3_server, request):
     import boto3
     import fsspec
 
+    from s3fs import S3FileSystem
+
+    # fsspec keeps one S3 client per process, made with the environment of its time: not one that a test before
+    # made without credentials or for another server
+    S3FileSystem.clear_instance_cache()
     _S3_BUCKETS[0] += 1
     stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:30].strip("-")
     name = f"ck-{stem}-{_S3_BUCKETS[0]}"

@@ -157,10 +157,11 @@ def _no_s3_credentials(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-role lookup on a machine without one
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    try:  # fsspec keeps one S3 client per process: not one a test before made for its own S3 server
-        from s3fs import S3FileSystem
+    try:  # fsspec keeps one S3 client per process: not one a test before made for its own S3 server (and the one
+        from s3fs import S3FileSystem  # made here without credentials is not kept for the tests after)
 
         S3FileSystem.clear_instance_cache()
+        monkeypatch.setattr(S3FileSystem, "_cache", {})
     except ImportError:
         pass
 
