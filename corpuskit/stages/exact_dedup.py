@@ -23,7 +23,29 @@ import pyarrow.parquet as pq
 
 from ..dedup.minhash import normalize_for_dedup
 from ..stage import Phase, register
-from ._duplicates import POLICIES, DuplicateStage, write_atomic
+from ._duplicates import POLICIES, DuplicateStage, open_batches, released, write_atomic
+
+_BATCH = 8192  # documents per batch read in the hash phase
+_NO_KEY = bytes(16)  # placeholder of a document without a key (masked out by ``valid``)
+
+
+def _fixed16(key: np.ndarray) -> pa.Array:
+    """Rows of 16 bytes (a ``(n, 16)`` uint8 array) as Arrow ``binary(16)``, without Python bytes objects."""
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(key), [None, pa.py_buffer(key.tobytes())])
+
+
+def _key_bytes(column: pa.ChunkedArray) -> np.ndarray:
+    """A ``binary(16)`` column as a ``(n, 16)`` uint8 array (no nulls: every row of a hash file has a key)."""
+    arr = column.combine_chunks()
+    data = np.frombuffer(arr.buffers()[1], np.uint8) if len(arr) else np.zeros(0, np.uint8)
+    return data[arr.offset * 16:(arr.offset + len(arr)) * 16].reshape(-1, 16)
+
+
+def _hex32(key: np.ndarray) -> pa.Array:
+    """Each 16-byte row as 32 lowercase hex digits (``bytes.hex()``), built as one Arrow string array."""
+    text = key.tobytes().hex().encode("ascii")
+    offsets = np.arange(0, 32 * (len(key) + 1), 32, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(key), pa.py_buffer(offsets.tobytes()), pa.py_buffer(text))
 
 
 @register
@@ -41,9 +63,9 @@ class ExactDedup(DuplicateStage):
         self.on, self.policy, self.policy_seed, self.buckets = on, policy, seed, buckets
 
     def phases(self):
-        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard,
+        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), released(self._hash_shard),
                       reads=lambda shard, ctx: [ctx.shards[shard]]),
-                Phase("group", lambda ctx: list(range(self.buckets)), self._group_bucket,
+                Phase("group", lambda ctx: list(range(self.buckets)), released(self._group_bucket),
                       reads=lambda bucket, ctx: [str(f) for f in self._hash_files(ctx, bucket)])]
 
     # -- phase 1 --------------------------------------------------------------------------------
@@ -54,57 +76,74 @@ class ExactDedup(DuplicateStage):
         return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def _hash_shard(self, shard: int, ctx) -> None:
-        names = pq.read_schema(ctx.shards[shard]).names
+        """Batch by batch, only the columns needed: the shard's texts are never all in memory (as Python
+        strings they were ~0.9 GB for a 256 MiB task); what is kept per row is its 16-byte key, rank and id."""
+        source = open_batches(ctx.shards[shard])
+        names = source.schema_arrow.names
         cols = [c for c in ("id", "text", "url", "quality_score") if c in names]
-        table = pq.read_table(ctx.shards[shard], columns=cols)
-        texts = table.column("text").to_pylist()
-        urls = table.column("url").to_pylist() if "url" in names else [None] * len(texts)
-        keys = [self._key(t, u) for t, u in zip(texts, urls)]
-        ranks = self.policy_ranks(table).tolist()
-        ids = table.column("id").to_pylist()
-        by_bucket: dict[int, list[int]] = {}
-        for row, key in enumerate(keys):
-            if key is not None:
-                by_bucket.setdefault(key[0] % self.buckets, []).append(row)
+        keys, valid, ranks, ids = [], [], [], []
+        for batch in source.iter_batches(batch_size=_BATCH, columns=cols):
+            table = pa.Table.from_batches([batch])
+            texts = table.column("text").to_pylist()
+            urls = table.column("url").to_pylist() if "url" in names else [None] * len(texts)
+            digests = [self._key(t, u) for t, u in zip(texts, urls)]
+            del texts, urls
+            valid.append(np.array([d is not None for d in digests], bool))  # no key: never a duplicate
+            keys.append(np.frombuffer(b"".join(d or _NO_KEY for d in digests), np.uint8).reshape(-1, 16))
+            ranks.append(self.policy_ranks(table))
+            ids.extend(table.column("id").cast(pa.string()).chunks)
+        key = np.concatenate(keys) if keys else np.zeros((0, 16), np.uint8)
+        valid_ = np.concatenate(valid) if valid else np.zeros(0, bool)
+        rank = np.concatenate(ranks) if ranks else np.zeros(0)
+        id_ = pa.chunked_array(ids, pa.string()).combine_chunks()
+        del keys, valid, ranks, ids
+        bucket_of = key[:, 0] % self.buckets
         for b in range(self.buckets):
-            rows = by_bucket.get(b, [])
-            write_atomic(pa.table({"key": pa.array([keys[r] for r in rows], pa.binary(16)),
-                             "id": pa.array([ids[r] for r in rows], pa.string()),
-                             "rank": pa.array([ranks[r] for r in rows], pa.float64()),
-                             "shard": pa.array([shard] * len(rows), pa.int32()),
-                             "row": pa.array(rows, pa.int64())}),
-                   Path(ctx.workdir, "hash", f"b{b:03d}", f"s{shard:06d}.parquet"))
+            rows = np.flatnonzero(valid_ & (bucket_of == b))  # ascending: rows in shard order
+            write_atomic(pa.table({"key": _fixed16(key[rows]), "id": id_.take(pa.array(rows)),
+                                   "rank": pa.array(rank[rows], pa.float64()),
+                                   "shard": pa.array(np.full(len(rows), shard, np.int32)),
+                                   "row": pa.array(rows, pa.int64())}),
+                         Path(ctx.workdir, "hash", f"b{b:03d}", f"s{shard:06d}.parquet"))
 
     # -- phase 2 --------------------------------------------------------------------------------
     def _hash_files(self, ctx, bucket: int) -> list[Path]:
         return [Path(ctx.workdir, "hash", f"b{bucket:03d}", f"s{s:06d}.parquet") for s in range(len(ctx.shards))]
 
     def _group_bucket(self, bucket: int, ctx) -> None:
+        """Numpy throughout (the Python lists of keys, ids, shards and rows were ~280 bytes a row): sort by
+        (key, rank, shard, row), so the first row of each run of equal keys is its keeper; ids are read
+        last, and only those of duplicates and their keepers leave Arrow."""
         files = self._hash_files(ctx, bucket)
-        table = pa.concat_tables([pq.read_table(f) for f in files]) if files else None
-        per_shard: dict[int, tuple[list, list, list]] = {}
-        if table is not None and table.num_rows:
-            # sort by (key, rank, shard, row): the first row of each key is the keeper
-            order = np.lexsort((table.column("row").to_numpy(), table.column("shard").to_numpy(),
-                                table.column("rank").to_numpy(),
-                                np.array(table.column("key").to_pylist(), dtype=object).astype("S16")))
-            keys = table.column("key").to_pylist()
-            ids = table.column("id").to_pylist()
-            shards = table.column("shard").to_pylist()
-            rows = table.column("row").to_pylist()
-            keeper_key, keeper_id = None, None
-            for i in order:
-                if keys[i] != keeper_key:
-                    keeper_key, keeper_id = keys[i], ids[i]
-                    continue
-                dup_rows, dup_ids, dup_of, clusters = per_shard.setdefault(shards[i], ([], [], [], []))
-                dup_rows.append(rows[i])
-                dup_ids.append(ids[i])
-                dup_of.append(keeper_id)
-                clusters.append(keys[i].hex())
+        if not files:
+            return
+        table = pa.concat_tables([pq.read_table(f, columns=["key", "rank", "shard", "row"]) for f in files])
+        key = _key_bytes(table.column("key"))
+        # the 16 bytes as two big-endian integers sort like the bytes (as the former sort on S16 values did)
+        halves = key.view(">u8").astype(np.uint64)
+        shard, row = table.column("shard").to_numpy(), table.column("row").to_numpy()
+        order = np.lexsort((row, shard, table.column("rank").to_numpy(), halves[:, 1], halves[:, 0]))
+        del table
+        sorted_halves = halves[order]
+        del halves
+        start = np.ones(len(order), bool)  # the first row of each run of equal keys: its keeper
+        start[1:] = (sorted_halves[1:] != sorted_halves[:-1]).any(axis=1)
+        del sorted_halves
+        run_first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+        dup = order[~start]  # duplicates (positions in the bucket), in sorted order
+        keeper = order[run_first[~start]]
+        del order, start, run_first
+        by_shard = np.argsort(shard[dup], kind="stable")  # per shard, still in sorted order
+        dup, keeper = dup[by_shard], keeper[by_shard]
+        ids = pa.concat_tables([pq.read_table(f, columns=["id"]) for f in files]).column("id")
+        dup_ids, keeper_ids = ids.take(pa.array(dup)), ids.take(pa.array(keeper))
+        del ids
+        clusters = _hex32(key[dup])
+        bounds = np.searchsorted(shard[dup], np.arange(len(ctx.shards) + 1))
         for s in range(len(ctx.shards)):
-            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}", f"b{bucket:03d}.parquet"),
-                                  *per_shard.get(s, ([], [], [], [])))
+            a, b = int(bounds[s]), int(bounds[s + 1])
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}", f"b{bucket:03d}.parquet"), row[dup[a:b]],
+                                  dup_ids.slice(a, b - a), keeper_ids.slice(a, b - a), clusters.slice(a, b - a))
 
     def duplicate_files(self, shard: int) -> list[Path]:
         return [Path(self.ctx.workdir, "dups", f"s{shard:06d}", f"b{b:03d}.parquet") for b in range(self.buckets)]

@@ -50,11 +50,12 @@ import pyarrow.parquet as pq
 from ..dedup.minhash import normalize_for_dedup
 from ..schema import with_columns
 from ..stage import GlobalStage, Phase, StageResult, register
-from ._duplicates import write_atomic
+from ._duplicates import open_batches, released, release_memory, write_atomic
 
 MODES = ("all", "first")
 REJECT_REASON = "line-dedup:all-lines-removed"
 _SEP = "\ue000"  # joins the lines of a document for one normalisation call
+_BATCH = 8192  # documents per batch of the hash phase (pyarrow's default, 65,536: ~160 MB more)
 
 
 def _hash64(data: bytes) -> bytes:
@@ -108,9 +109,9 @@ class LineDedup(GlobalStage):
         return state
 
     def phases(self):
-        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), self._hash_shard,
+        return [Phase("hash", lambda ctx: list(range(len(ctx.shards))), released(self._hash_shard),
                       reads=lambda shard, ctx: [ctx.shards[shard]]),
-                Phase("count", lambda ctx: list(range(self.buckets)), self._count_bucket,
+                Phase("count", lambda ctx: list(range(self.buckets)), released(self._count_bucket),
                       reads=lambda bucket, ctx: [str(self._hash_file(ctx.workdir, bucket, s))
                                                  for s in range(len(ctx.shards))])]
 
@@ -139,7 +140,7 @@ class LineDedup(GlobalStage):
         first = self.mode == "first"
         hashes, rows, lines = [], [], []
         row0 = 0
-        for batch in pq.ParquetFile(ctx.shards[shard]).iter_batches(columns=["text"]):
+        for batch in open_batches(ctx.shards[shard]).iter_batches(batch_size=_BATCH, columns=["text"]):
             texts = batch.column(0).to_pylist()
             digests, per_doc, numbers = [], [], []
             for text in texts:
@@ -204,16 +205,27 @@ class LineDedup(GlobalStage):
 
     # -- per shard: remove the repeated lines ----------------------------------------------------
     def _load_repeated(self) -> None:
-        cols = ["hash", "shard", "row", "line"] if self.mode == "first" else ["hash"]
-        t = pa.concat_tables([pq.read_table(self._count_file(self.ctx.workdir, b), columns=cols)
-                              for b in range(self.buckets)])
-        h = t.column("hash").to_numpy()
-        order = np.argsort(h, kind="stable")
-        self._repeated = {c: t.column(c).to_numpy()[order] for c in cols}
+        """The corpus's repeated hashes, sorted, in every worker (8 bytes a key; 24 for ``first``)."""
+        self._repeated = None  # a previous output's arrays go before the new ones are read
+        if self.mode == "all":
+            # only the hashes: sorted in place, without the argsort index and the gathered copy
+            parts = [pq.read_table(self._count_file(self.ctx.workdir, b), columns=["hash"]).column("hash").to_numpy()
+                     for b in range(self.buckets)]
+            h = _concat(parts, np.uint64)
+            del parts
+            h.sort()
+            self._repeated = {"hash": h}
+        else:
+            cols = ["hash", "shard", "row", "line"]
+            t = pa.concat_tables([pq.read_table(self._count_file(self.ctx.workdir, b), columns=cols)
+                                  for b in range(self.buckets)])
+            order = np.argsort(t.column("hash").to_numpy(), kind="stable")
+            self._repeated = {c: t.column(c).to_numpy()[order] for c in cols}
         self._repeated_dir = self.ctx.workdir
 
     def begin_shard(self, index: int) -> None:
         super().begin_shard(index)
+        release_memory()  # what the worker's previous task freed (this stage object outlives tasks)
         if self._repeated is None or self._repeated_dir != self.ctx.workdir:
             self._load_repeated()  # the same for every shard: once per worker
 

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from ..dedup.minhash import MinHasher, lsh_error_areas, optimal_param
 from ..fileio import atomic_write, fsync_file, write_text_atomic
 from ..stage import Phase, register
-from ._duplicates import POLICIES, DuplicateStage, write_atomic
+from ._duplicates import POLICIES, DuplicateStage, open_batches, released, write_atomic
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -92,17 +92,17 @@ class MinHashDedup(DuplicateStage):
         self.verify, self.verify_rounds, self.hash = verify, verify_rounds, hash
 
     def phases(self):
-        return [Phase("signature", lambda ctx: list(range(len(ctx.shards))), self._signature_shard,
+        return [Phase("signature", lambda ctx: list(range(len(ctx.shards))), released(self._signature_shard),
                       reads=lambda shard, ctx: [ctx.shards[shard]]),
-                Phase("band", lambda ctx: list(range(self.bands)), self._band, reads=self._band_reads),
-                Phase("cluster", lambda ctx: [0], self._cluster)]
+                Phase("band", lambda ctx: list(range(self.bands)), released(self._band), reads=self._band_reads),
+                Phase("cluster", lambda ctx: [0], released(self._cluster))]
 
     # -- phase 1: signatures -> band keys -------------------------------------------------------
     def _signature_shard(self, shard: int, ctx) -> None:
         """Batch by batch, so memory does not grow with the shard: band keys to Parquet, and for
         ``verify`` whole signatures (a memory-mapped ``.npy``) or sorted shingle-hash sets (raw values +
         offsets) that band tasks read back by row."""
-        source = pq.ParquetFile(ctx.shards[shard])
+        source = open_batches(ctx.shards[shard])
         names = source.schema_arrow.names
         columns = [c for c in ("id", "text", "quality_score") if c in names]
         rows = source.metadata.num_rows
@@ -160,26 +160,50 @@ class MinHashDedup(DuplicateStage):
         return [str(f) for f in files]
 
     def _band(self, band: int, ctx) -> None:
-        keys, valid = [], []
-        for s in range(len(ctx.shards)):
-            t = pq.read_table(Path(ctx.workdir, "sig", f"s{s:06d}.parquet"), columns=[f"b{band}", "empty"])
-            keys.append(t.column(f"b{band}").to_numpy())
-            valid.append(~t.column("empty").to_numpy(zero_copy_only=False))
-        key = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
-        offsets = np.concatenate(([0], np.cumsum([len(k) for k in keys]))).astype(np.int64)
-        idx = np.flatnonzero(np.concatenate(valid)) if valid else np.zeros(0, np.int64)
-        key = key[idx]
-        order = np.argsort(key, kind="stable")
-        key, idx = key[order], idx[order]
+        key, valid = self._band_column(band, ctx)
         if self.verify == "none":
-            src, dst = _star_edges(key, idx)
+            # Only keys shared by two or more documents give edges; the rest (almost all) are dropped before
+            # the stable argsort, so its index arrays hold the candidates, not every document (with index
+            # arrays of every document this task took ~95 bytes a document; now the column, its mask and a
+            # sorted copy: ~17, ~25 with temporaries).
+            idx = _shared_key_rows(key, valid)
+            key = key[idx]
+            del valid
+            order = np.argsort(key, kind="stable")
+            src, dst = _star_edges(key[order], idx[order])
             checked = len(src)
         else:
+            offsets = np.r_[0, np.cumsum(self._shard_sizes(ctx))].astype(np.int64)
+            idx = np.flatnonzero(valid)
+            key = key[idx]
+            del valid
+            order = np.argsort(key, kind="stable")
+            key, idx = key[order], idx[order]
+            del order
             src, dst, checked = self._verified_edges(key, idx, offsets, ctx)
         write_atomic(pa.table({"src": pa.array(src, pa.int64()), "dst": pa.array(dst, pa.int64())}),
                      Path(ctx.workdir, "edges", f"band{band:04d}.parquet"))
         write_text_atomic(Path(ctx.workdir, "edges", f"band{band:04d}.json"),
                           json.dumps({"candidates": int(checked), "edges": int(len(src))}))
+
+    def _sig_file(self, ctx, shard: int) -> Path:
+        return Path(ctx.workdir, "sig", f"s{shard:06d}.parquet")
+
+    def _shard_sizes(self, ctx) -> list[int]:
+        return [pq.ParquetFile(self._sig_file(ctx, s)).metadata.num_rows for s in range(len(ctx.shards))]
+
+    def _band_column(self, band: int, ctx) -> tuple[np.ndarray, np.ndarray]:
+        """One band's key of every document, and whether the document has shingles, in global order: read
+        shard by shard into arrays sized from the files' metadata (no list of parts and a concatenated copy)."""
+        sizes = self._shard_sizes(ctx)
+        key, valid = np.empty(sum(sizes), np.uint64), np.empty(sum(sizes), bool)
+        at = 0
+        for s, size in enumerate(sizes):
+            t = pq.read_table(self._sig_file(ctx, s), columns=[f"b{band}", "empty"])
+            key[at:at + size] = t.column(f"b{band}").to_numpy()
+            valid[at:at + size] = ~t.column("empty").to_numpy(zero_copy_only=False)
+            at += size
+        return key, valid
 
     def _verified_edges(self, key: np.ndarray, idx: np.ndarray, offsets: np.ndarray, ctx):
         """Edges between bucket members whose similarity reaches the threshold (see the module docstring)."""
@@ -204,14 +228,11 @@ class MinHashDedup(DuplicateStage):
     # -- phase 3: clusters and keepers ------------------------------------------------------------
     def _cluster(self, _, ctx) -> None:
         """Connected components of all bands' edges, then the best-ranked document of each component is
-        kept. Numpy throughout: memory is a few arrays of ``docs`` integers, ids stay in Arrow."""
-        ids, ranks, offsets = [], [], [0]
-        for s in range(len(ctx.shards)):
-            t = pq.read_table(Path(ctx.workdir, "sig", f"s{s:06d}.parquet"), columns=["id", "rank"])
-            ids.append(t.column("id").combine_chunks())
-            ranks.append(t.column("rank").to_numpy())
-            offsets.append(offsets[-1] + t.num_rows)
-        n = offsets[-1]
+        kept. Only documents with an edge can be in a cluster of two or more, so the components, ranks and ids
+        are worked out for those (numbered in global order) and never for every document of the corpus."""
+        sizes = self._shard_sizes(ctx)
+        bounds = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+        n = int(bounds[-1])
         edges, candidates, src, dst = 0, 0, [], []
         for band in range(self.bands):
             candidates += json.loads(Path(ctx.workdir, "edges", f"band{band:04d}.json").read_text())["candidates"]
@@ -219,35 +240,52 @@ class MinHashDedup(DuplicateStage):
             src.append(t.column("src").to_numpy())
             dst.append(t.column("dst").to_numpy())
             edges += t.num_rows
-        roots = connected_components(n, np.concatenate(src) if src else np.zeros(0, np.int64),
-                                     np.concatenate(dst) if dst else np.zeros(0, np.int64))
+        src = np.concatenate(src) if src else np.zeros(0, np.int64)
+        dst = np.concatenate(dst) if dst else np.zeros(0, np.int64)
+        nodes = np.unique(np.concatenate([src, dst]))  # sorted: local numbers keep the global order
+        # the smallest local index of a component is its smallest global index, as before on all n documents
+        roots = nodes[connected_components(len(nodes), np.searchsorted(nodes, src), np.searchsorted(nodes, dst))]
         del src, dst
-        rank = np.concatenate(ranks) if ranks else np.zeros(0)
+        rank = self._column_at(ctx, "rank", nodes, bounds).to_numpy(zero_copy_only=False)
         # keeper of each cluster: lowest (rank, global index) — global index is input order
-        order = np.lexsort((np.arange(n), rank, roots))
+        order = np.lexsort((nodes, rank, roots))
         sorted_roots = roots[order]
-        first = np.r_[True, sorted_roots[1:] != sorted_roots[:-1]] if n else np.zeros(0, bool)
-        keeper = np.empty(n, np.int64)
-        keeper[order] = np.repeat(order[first], np.diff(np.r_[np.flatnonzero(first), n]))
-        dups = np.flatnonzero(keeper != np.arange(n))
-        bounds = np.asarray(offsets, dtype=np.int64)
-        all_ids = pa.chunked_array(ids, pa.string()) if ids else pa.chunked_array([], pa.string())
+        first = np.r_[True, sorted_roots[1:] != sorted_roots[:-1]] if len(nodes) else np.zeros(0, bool)
+        keeper = np.empty(len(nodes), np.int64)
+        keeper[order] = nodes[np.repeat(order[first], np.diff(np.r_[np.flatnonzero(first), len(nodes)]))]
+        is_dup = keeper != nodes
+        dups, keepers = nodes[is_dup], keeper[is_dup]  # ascending global index, as np.flatnonzero gave
+        wanted = np.unique(np.concatenate([dups, keepers]))
+        ids = self._column_at(ctx, "id", wanted, bounds)
+        dup_ids = ids.take(pa.array(np.searchsorted(wanted, dups)))
+        keeper_ids = ids.take(pa.array(np.searchsorted(wanted, keepers)))
+        cut = np.searchsorted(dups, bounds)
         for s in range(len(ctx.shards)):
-            mine = dups[(dups >= bounds[s]) & (dups < bounds[s + 1])]
-            dup_ids = all_ids.take(pa.array(mine)).to_pylist()
-            keeper_ids = all_ids.take(pa.array(keeper[mine])).to_pylist()
+            a, b = int(cut[s]), int(cut[s + 1])
             # the cluster is named by its keeper; decisions are keyed by row (ids need not be unique)
-            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), (mine - bounds[s]).tolist(),
-                                  dup_ids, keeper_ids, keeper_ids)
+            self.write_duplicates(Path(ctx.workdir, "dups", f"s{s:06d}.parquet"), dups[a:b] - bounds[s],
+                                  dup_ids.slice(a, b - a), keeper_ids.slice(a, b - a), keeper_ids.slice(a, b - a))
         _, sizes = np.unique(roots, return_counts=True)
-        size_counts = Counter(int(x) for x in sizes[sizes > 1])
+        sizes = sizes[sizes > 1]  # a node whose only edge is to itself (none expected) is no cluster
+        size_counts = Counter(int(x) for x in sizes)
         fp, fn = lsh_error_areas(self.threshold, self.bands, self.rows)
         write_text_atomic(Path(ctx.workdir, "lsh.json"), json.dumps({
             "threshold": self.threshold, "bands": self.bands, "rows": self.rows,
             "false_positive_area": round(fp, 6), "false_negative_area": round(fn, 6),
             "docs": n, "verify": self.verify, "candidate_pairs": candidates, "edges": edges,
-            "clusters": int((sizes > 1).sum()), "duplicates": int(len(dups)),
+            "clusters": int(len(sizes)), "duplicates": int(len(dups)),
             "cluster_sizes": {str(k): v for k, v in sorted(size_counts.items())}}))
+
+    def _column_at(self, ctx, column: str, index: np.ndarray, bounds: np.ndarray) -> pa.Array:
+        """``column`` of the signature files at the sorted global indices ``index``, one shard at a time."""
+        parts = []
+        cut = np.searchsorted(index, bounds)
+        for s in range(len(ctx.shards)):
+            if cut[s + 1] > cut[s]:
+                t = pq.read_table(self._sig_file(ctx, s), columns=[column])
+                parts.extend(t.column(column).take(pa.array(index[cut[s]:cut[s + 1]] - bounds[s])).chunks)
+        type_ = pa.string() if column == "id" else pa.float64()
+        return pa.chunked_array(parts, type_).combine_chunks()
 
     def phase_report(self, ctx) -> dict:
         return json.loads(Path(ctx.workdir, "lsh.json").read_text())
@@ -265,6 +303,22 @@ def _star_edges(key: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarra
     first = np.repeat(idx[starts], np.diff(np.r_[starts, len(key)]))
     edge = idx != first
     return idx[edge], first[edge]
+
+
+def _shared_key_rows(key: np.ndarray, valid: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """The indices (ascending) of the valid rows whose key another valid row has too."""
+    values = key[valid]
+    values.sort()  # in place (np.sort would copy once more); unstable is fine: only the values are needed
+    repeated = np.unique(values[1:][values[1:] == values[:-1]])
+    del values
+    if not len(repeated):
+        return np.zeros(0, np.int64)
+    out = []
+    for lo in range(0, len(key), chunk):  # chunked: the searchsorted positions of all rows at once are 8 bytes each
+        part = key[lo:lo + chunk]
+        pos = np.minimum(np.searchsorted(repeated, part), len(repeated) - 1)
+        out.append(lo + np.flatnonzero((repeated[pos] == part) & valid[lo:lo + chunk]))
+    return np.concatenate(out)
 
 
 def _memmap(path: Path, dtype) -> np.ndarray:
