@@ -468,10 +468,11 @@ from .cli_classifier import train_classifier_command  # noqa: E402
 
 main.add_command(train_classifier_command)
 
-from .cli_gpt import generate_command, train_command  # noqa: E402
+from .cli_gpt import eval_command, generate_command, train_command  # noqa: E402
 
 main.add_command(train_command)
 main.add_command(generate_command)
+main.add_command(eval_command)
 
 if __name__ == "__main__":
     main()

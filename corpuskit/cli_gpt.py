@@ -1,4 +1,4 @@
-"""``corpuskit train`` and ``corpuskit generate``: the NumPy GPT from the command line."""
+"""``corpuskit train``, ``generate`` and ``eval``: the NumPy GPT from the command line."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ def _fail(exc: Exception) -> None:
 
 def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags: dict):
     """Defaults < the YAML file < --set KEY=VALUE < the named flags; every value checked against TrainConfig."""
-    import yaml
-
-    from .config import load_yaml
+    from .config import load_yaml, yaml_value
     from .gpt.train import TrainConfig
 
     settings: dict = {}
@@ -34,7 +32,7 @@ def _train_settings(config_file: Path | None, overrides: tuple[str, ...], flags:
         if "=" not in item:
             raise CorpuskitError(f"--set expects KEY=VALUE, got {item!r}")
         key, value = item.split("=", 1)
-        settings[key.strip().replace("-", "_")] = yaml.safe_load(value)
+        settings[key.strip().replace("-", "_")] = yaml_value(value)
     settings.update({k: v for k, v in flags.items() if v is not None})
     wrong = TrainConfig.mistyped(settings)
     if wrong:
@@ -96,6 +94,23 @@ def train_command(tokens, output, config_file, overrides, **flags):
     click.echo(f"done at step {result.step}: val loss {val}; loss curve in {join(str(output), LOSS_CHART_NAME)}")
 
 
+def _load_run(checkpoint: str, name: str):
+    """:func:`corpuskit.gpt.sample.load_run` of a run directory or checkpoint, local or in a bucket (fetched to a
+    scratch copy)."""
+    from .gpt.sample import load_run
+    from .output_root import remote_run_dir
+    from .storage import is_url
+
+    if is_url(checkpoint):
+        base = checkpoint.rstrip("/").rsplit("/", 1)[-1]
+        directory = checkpoint.rstrip("/").rsplit("/", 1)[0] if base.endswith(".npz") else checkpoint
+        local = Path(remote_run_dir(directory).local)
+        checkpoint = local / base if base.endswith(".npz") else local
+    elif not Path(checkpoint).exists():
+        raise CorpuskitError(f"{name} {checkpoint}: no such file or directory")
+    return load_run(checkpoint)
+
+
 @click.command("generate")
 @click.argument("checkpoint")
 @click.option("--prompt", default="", help="Text to continue (default: start after an end-of-text).")
@@ -110,19 +125,10 @@ def train_command(tokens, output, config_file, overrides, **flags):
 @click.option("--interactive", is_flag=True, help="Read prompts from standard input, one per line, until EOF.")
 def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive):
     """Generate text from a trained GPT (CHECKPOINT: a run directory or its ckpt.npz)."""
-    from .gpt.sample import generate, load_run
-    from .output_root import remote_run_dir
-    from .storage import is_url
+    from .gpt.sample import generate
 
     try:
-        if is_url(checkpoint):  # a run directory in a bucket (or its ckpt.npz): fetched to a scratch copy
-            name = checkpoint.rstrip("/").rsplit("/", 1)[-1]
-            directory = checkpoint.rstrip("/").rsplit("/", 1)[0] if name.endswith(".npz") else checkpoint
-            local = Path(remote_run_dir(directory).local)
-            checkpoint = local / name if name.endswith(".npz") else local
-        elif not Path(checkpoint).exists():
-            raise CorpuskitError(f"CHECKPOINT {checkpoint}: no such file or directory")
-        cfg, params, tok, header = load_run(checkpoint)
+        cfg, params, tok, header = _load_run(checkpoint, "CHECKPOINT")
     except CorpuskitError as exc:
         _fail(exc)
     eot = header["tokenizer"]["eot_id"]
@@ -150,3 +156,53 @@ def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top
         if k:
             click.echo("---------------")
         one(prompt, seed + k)
+
+
+@click.command("eval")
+@click.argument("checkpoint")
+@click.option("--data", "data", multiple=True, required=True,
+              help="Text to score: files, directories or globs (JSONL, Parquet such as a run's kept/, or .txt files, "
+                   "one document each). Repeat for several sets; each is scored on its own.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "parquet", "txt"]), default="auto",
+              show_default=True)
+@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet field holding the text.")
+@click.option("--stride", type=click.IntRange(min=1), default=None,
+              help="Tokens a scoring window advances in a long document (default: half the block).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N documents of a set.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per set instead of a table.")
+def eval_command(checkpoint, data, fmt, text_field, stride, limit, as_json):
+    """Bits per byte and loss of a trained GPT on any text (CHECKPOINT: a run directory or its ckpt.npz).
+
+    Bits per byte does not depend on the tokenizer, so runs trained on differently cleaned data, or with other
+    tokenizers, compare on the same text. See docs/gpt.md."""
+    import itertools
+    import json
+    import time
+
+    from .gpt.evaluate import score_texts
+    from .inputs import iter_texts
+    from .readers import ReaderOptions
+
+    try:
+        run = _load_run(checkpoint, "CHECKPOINT")
+        cfg = run[0]
+        if stride is not None and stride > cfg.block_size:
+            raise CorpuskitError(f"--stride {stride} is larger than the model's block_size {cfg.block_size}")
+        options = ReaderOptions(text_field=text_field)
+        rows = []
+        for spec in data:
+            t0 = time.perf_counter()
+            docs = iter_texts([spec], fmt, options)
+            texts = (text for _, text in itertools.islice(docs, limit) if text is not None)
+            score, _ = score_texts(run, texts, stride=stride)
+            rows.append({"data": spec, **score.as_dict(), "seconds": round(time.perf_counter() - t0, 3)})
+    except CorpuskitError as exc:
+        _fail(exc)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    click.echo(f"{'data':<40} {'bits/byte':>9} {'loss':>7} {'documents':>9} {'tokens':>10} {'bytes':>11}")
+    for r in rows:
+        click.echo(f"{r['data'][-40:]:<40} {r['bits_per_byte']:9.4f} {r['loss']:7.4f} {r['documents']:9,} "
+                   f"{r['tokens']:10,} {r['bytes']:11,}")

@@ -106,15 +106,32 @@ def _expanded_size_exceeds(node, limit: int) -> bool:
     return False
 
 
+class YamlLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (no tags that construct Python objects) that also reads ``3e-4`` and ``1E6`` as
+    numbers, as YAML 1.2 and JSON do: PyYAML follows YAML 1.1, where a float needs a dot, so ``lr: 3e-4`` was
+    the string "3e-4" and a type error."""
+
+
+YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
+def yaml_value(text: str) -> Any:
+    """One value as a pipeline file would read it (``--set KEY=VALUE`` on the command line)."""
+    return yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a SafeLoader)
+
+
 def load_yaml(text: str, filename: str = "<pipeline>") -> tuple[Any, dict[tuple, int]]:
     """Parse YAML safely (no tags that construct Python objects; aliases bounded); returns the data and a map
     from key paths to line numbers."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=YamlLoader)
         if node is not None and _expanded_size_exceeds(node, MAX_YAML_NODES):
             raise ConfigError(f"{filename}: more than {MAX_YAML_NODES:,} values once its aliases are expanded "
                               "(a YAML alias bomb?)")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YamlLoader)  # noqa: S506 (a SafeLoader)
     except RecursionError:
         raise ConfigError(f"{filename}: nested too deeply to be a pipeline file") from None
     except yaml.YAMLError as exc:

@@ -375,3 +375,20 @@ def _count_documents(task: ReadTask, options: ReaderOptions, most: int) -> tuple
         if close is not None:
             close()
     return counted, sink.position
+
+
+def iter_texts(inputs: list[str], fmt: str = "auto", options: ReaderOptions | None = None):
+    """``(id, text)`` of every document the inputs hold, in plan order, read by the pipeline's own readers (for
+    commands that read text without running a pipeline, such as ``corpuskit eval``). A record a reader rejects
+    (invalid UTF-8, too large) is yielded with ``text`` None; HTML must be extracted first (``corpuskit clean``)."""
+    options = options or ReaderOptions()
+    files, root, _ = expand_inputs(inputs, fmt)
+    for task in plan_tasks(files, root, options):
+        if task.format in ("html", "warc"):
+            raise InputError(path_text(task.path), f"holds HTML ({task.format}): extract its text first "
+                                                   "(corpuskit clean) and give the kept documents")
+        if task.error:
+            raise InputError(path_text(task.path), task.error)
+        reader = make_reader(task.format, options)
+        for doc in reader.iter_docs(task, ProgressSink()):
+            yield doc.id, (None if doc.reason else doc.text)

@@ -98,3 +98,15 @@ def test_train_and_generate_sections_are_validated(tmp_path):
     for body, message in bad.items():
         with pytest.raises(ConfigError, match=message):
             load_config(_pipeline(tmp_path, body))
+
+
+def test_numbers_in_e_notation_are_numbers(tmp_path):
+    """PyYAML reads YAML 1.1, where ``3e-4`` (no dot) is a string: a learning rate written the usual way was a type
+    error. Pipeline files and ``--set`` read it as YAML 1.2 and JSON do."""
+    from corpuskit.config import yaml_value
+
+    ok = load_config(_pipeline(tmp_path, "stages:\n  - tokenize: {kind: char}\ntrain: {max_iters: 5, lr: 3e-4, "
+                                         "min_lr: 1E-5}\n"))
+    assert ok.train["lr"] == pytest.approx(3e-4) and ok.train["min_lr"] == pytest.approx(1e-5)
+    assert [yaml_value(v) for v in ("3e-3", "-2.5e+3", "1.0", "12", ".inf")] == [0.003, -2500.0, 1.0, 12, float("inf")]
+    assert [yaml_value(v) for v in ("1e", "e5", "3e-3x", "v1e5")] == ["1e", "e5", "3e-3x", "v1e5"]
