@@ -2,6 +2,7 @@
 
     python benchmarks/bench_dedup_scale.py                          # 100k, 300k, 1M documents
     python benchmarks/bench_dedup_scale.py --docs 100000 --workers 2
+    python benchmarks/bench_dedup_scale.py --docs 100000 300000 --compare-shards --rounds 3
 
 Documents are generated (fixed seed): 85 % English-like (40-120 words drawn from a Zipf distribution
 over 50,000 random words), 15 % Chinese-like (80-240 characters, Zipf over 4,000 ideographs, with
@@ -10,7 +11,13 @@ with other case, spacing and punctuation (the same text after normalisation); 10
 with one word (English) or two characters (Chinese) replaced; originals and copies are spread over
 all input files. The run is ``corpuskit dedup``'s default chain (exact_dedup, then minhash_dedup at
 threshold 0.8, 128 permutations, 9 bands × 13 rows, datasketch-equal SHA-1 hashing) through the
-runner with its worker pool, on 20 JSONL files per million documents, in shards of 32 MB.
+runner with its worker pool, on 20 JSONL files per million documents, in shards of 32 MB
+(``--shard-bytes``; ``auto`` is what ``corpuskit dedup`` does: the planner's size from the input size
+and the worker count).
+
+``--compare-shards`` generates each corpus once and runs it with the automatic task size and with
+32 MB shards alternately (auto, 32MB, auto, 32MB ... ``--rounds`` pairs), then prints each pair's
+time ratio and their median and range: paired, so a change in the machine's load shows as spread.
 
 Peak RSS is sampled every 50 ms over the whole process tree (runner + workers; shared pages count
 once per process, so it is an upper bound). Recall of the near copies is given per band of their
@@ -115,12 +122,17 @@ def _generate_in_child(n_docs: int, out_dir: Path):
         return pool.apply(generate, (n_docs, out_dir))
 
 
-def run_one(n_docs: int, workers: int, tmp: Path, hash: str = "sha1") -> dict:
+def run_one(n_docs: int, workers: int, tmp: Path, hash: str = "sha1", shard_bytes: str = "32MB",
+            corpus=None) -> dict:
     t0 = time.perf_counter()
-    truth, near, exact, jac = _generate_in_child(n_docs, tmp / "in")
+    if corpus is None:
+        corpus = _generate_in_child(n_docs, tmp / "in")
+    truth, near, exact, jac = corpus
     gen_s = time.perf_counter() - t0
-    config = parse_config({"name": "dedup-scale", "input": {"paths": [str(tmp / "in")], "id_field": "id",
-                                                                   "shard_bytes": "32MB"},
+    source = {"paths": [str(tmp / "in")], "id_field": "id"}
+    if shard_bytes != "auto":
+        source["shard_bytes"] = shard_bytes
+    config = parse_config({"name": "dedup-scale", "input": source,
                            "output": str(tmp / "out"), "stages": dedup_stages(hash=hash),
                            "executor": {"workers": workers}}, {}, filename="<bench>", base_dir=".")
     base_rss = psutil.Process().memory_info().rss
@@ -140,7 +152,10 @@ def run_one(n_docs: int, workers: int, tmp: Path, hash: str = "sha1") -> dict:
         if m.any():
             bands.append((lo, hi, int(m.sum()), float(near_found[m].mean()),
                           float(np.mean(s_curve(9, 13, jac[m])))))
-    return {"docs": n_docs, "generate_s": gen_s, "run_s": run_s, "peak_rss": rss.peak,
+    tasks = json.loads((tmp / "out" / "_state" / "plan.json").read_text()).get("shards") \
+        if (tmp / "out" / "_state" / "plan.json").exists() else None
+    return {"docs": n_docs, "generate_s": gen_s, "run_s": run_s, "peak_rss": rss.peak, "shard_bytes": shard_bytes,
+            "tasks": len(tasks) if isinstance(tasks, list) else tasks,
             "peak_main": rss.peak_main, "peak_worker": rss.peak_child, "base_rss": base_rss,
             "exact_recall": float(exact_found.mean()), "near_recall": float(near_found.mean()),
             "near": len(near), "exact": len(exact), "scores": s, "bands": bands,
@@ -154,11 +169,18 @@ def main() -> None:
     ap.add_argument("--docs", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--hash", choices=["sha1", "fast"], default="sha1", help="minhash_dedup's shingle hash")
+    ap.add_argument("--shard-bytes", default="32MB", help="input task size, or 'auto' (the CLI's planner)")
+    ap.add_argument("--compare-shards", action="store_true",
+                    help="paired runs: automatic task size against 32 MB shards, on the same corpus")
+    ap.add_argument("--rounds", type=int, default=3, help="with --compare-shards: pairs per size")
     args = ap.parse_args()
+    if args.compare_shards:
+        compare_shards(args.docs, args.workers, args.hash, args.rounds)
+        return
     rows = []
     for n in args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            r = run_one(n, args.workers, Path(tmp), args.hash)
+            r = run_one(n, args.workers, Path(tmp), args.hash, args.shard_bytes)
         rows.append(r)
         s = r["scores"]
         print(f"\n== {n:,} documents ({r['input_mb']:.0f} MB JSONL; generated in {r['generate_s']:.0f} s), "
@@ -181,6 +203,35 @@ def main() -> None:
         for r in rows:
             print(f"{r['docs']:>9,}  {r['run_s']:7.1f}  {r['docs'] / r['run_s']:7,.0f}  {r['peak_rss'] / 2**30:13.2f}"
                   f"   {r['run_s'] / rows[0]['run_s'] * rows[0]['docs'] / r['docs']:.2f}x per doc")
+
+
+def compare_shards(sizes: list[int], workers: int, hash: str, rounds: int) -> None:
+    """The automatic task size against 32 MB shards, paired on one corpus per size."""
+    import os
+    import statistics
+
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            corpus = _generate_in_child(n, tmp / "in")
+            mb = sum(f.stat().st_size for f in (tmp / "in").iterdir()) / 1e6
+            print(f"\n== {n:,} documents ({mb:.0f} MB JSONL), {workers} workers, hash {hash}: auto vs 32MB")
+            ratios, runs = [], {"auto": [], "32MB": []}
+            for i in range(rounds):
+                pair = {}
+                for sb in ("auto", "32MB"):
+                    load = os.getloadavg()[0]
+                    r = run_one(n, workers, tmp, hash, sb, corpus)
+                    pair[sb] = r
+                    runs[sb].append(r)
+                    print(f"  round {i + 1} {sb:>4}: {r['run_s']:6.1f} s, {r['tasks']} tasks, "
+                          f"peak RSS {r['peak_rss'] / 2**30:.2f} GiB, load {load:.1f}, "
+                          f"near recall {r['near_recall']:.4f}", flush=True)
+                ratios.append(pair["auto"]["run_s"] / pair["32MB"]["run_s"])
+            print(f"  time auto / 32MB per pair: {', '.join(f'{x:.2f}' for x in ratios)}; median "
+                  f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f})")
+            same = {(round(r['near_recall'], 6), round(r['exact_recall'], 6)) for rs in runs.values() for r in rs}
+            print(f"  recall the same in every run: {len(same) == 1}")
 
 
 if __name__ == "__main__":
