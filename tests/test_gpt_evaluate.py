@@ -1,5 +1,5 @@
-"""Bits per byte of a trained GPT (corpuskit.gpt.evaluate): windows, equality with the model's own loss, and the
-command line."""
+"""Bits per byte of a trained GPT (corpuskit.gpt.evaluate): windows, equality with the model's own loss, the
+command line, and the perplexity stages built on it."""
 
 from __future__ import annotations
 
@@ -189,3 +189,104 @@ def _tiny_run(tmp_path):
                                "warmup_iters=0"])
     assert res.exit_code == 0, res.output
     return tmp_path / "run"
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    return _tiny_run(tmp_path_factory.mktemp("tiny"))
+
+
+def _good_and_junk():
+    good = [t for t in (_TRAIN_TEXT * 4).split("\n\n") if t]
+    rng = np.random.default_rng(3)
+    junk = ["".join(rng.permutation(list(t))) for t in good]
+    return good, junk
+
+
+def test_perplexity_stage_scores_as_eval_and_drops_text_unlike_the_reference(tmp_path, tiny_run):
+    from corpuskit.gpt.evaluate import score_texts
+    from corpuskit.gpt.sample import load_run
+    from corpuskit.pipeline import run
+    import pyarrow.parquet as pq
+
+    good, junk = _good_and_junk()
+    _, good_bpb = score_texts(load_run(tiny_run), good)
+    _, junk_bpb = score_texts(load_run(tiny_run), junk)
+    assert max(good_bpb) < min(junk_bpb)
+    cut = (max(good_bpb) + min(junk_bpb)) / 2
+    src = tmp_path / "docs.jsonl"
+    docs = [{"id": f"g{i}", "text": t} for i, t in enumerate(good)] + [{"id": f"j{i}", "text": t}
+                                                                      for i, t in enumerate(junk)]
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run({"input": {"paths": [str(src)], "id_field": "id"}, "output": str(out),
+                  "stages": [{"perplexity": {"model": str(tiny_run), "max_bits_per_byte": round(cut, 4)}}],
+                  "executor": {"workers": 1}}, report=False)
+    kept = pq.read_table(out / "kept").to_pydict()
+    rejected = pq.read_table(out / "rejected").to_pydict()
+    assert sorted(kept["id"]) == sorted(d["id"] for d in docs if d["id"].startswith("g"))
+    assert sorted(rejected["id"]) == sorted(d["id"] for d in docs if d["id"].startswith("j"))
+    assert set(rejected["reason"]) == {f"perplexity:bpb>{round(cut, 4):g}"}
+    by_id = dict(zip(kept["id"] + rejected["id"], kept["perplexity_bpb"] + rejected["perplexity_bpb"]))
+    for i, value in enumerate(good_bpb):
+        assert by_id[f"g{i}"] == pytest.approx(value, rel=1e-5)  # the stage's score is eval's (float32 column)
+    assert result.stats["stages"][1]["name"] == "perplexity"
+
+
+def test_perplexity_percentile_keeps_the_lowest_fraction_with_two_workers(tmp_path, tiny_run):
+    from corpuskit.pipeline import run
+    import pyarrow.parquet as pq
+
+    good, junk = _good_and_junk()
+    texts = good + junk
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    outs = {}
+    for stage in ({"perplexity": {"model": str(tiny_run)}},
+                  {"perplexity_percentile": {"model": str(tiny_run), "keep_fraction": 0.5}}):
+        name = next(iter(stage))
+        out = tmp_path / name
+        run({"input": {"paths": [str(src)], "id_field": "id", "shard_bytes": "1KB"}, "output": str(out),
+             "stages": [stage], "executor": {"workers": 2}}, report=False)
+        outs[name] = out
+    everything = pq.read_table(outs["perplexity"] / "kept").to_pydict()  # no bounds: all kept, all scored
+    scores = dict(zip(everything["id"], everything["perplexity_bpb"]))
+    assert len(scores) == len(texts) and all(v is not None for v in scores.values())
+    kept = pq.read_table(outs["perplexity_percentile"] / "kept").to_pydict()
+    rejected = pq.read_table(outs["perplexity_percentile"] / "rejected").to_pydict()
+    lowest = sorted(scores, key=scores.get)[:len(texts) // 2]
+    assert sorted(kept["id"]) == sorted(lowest)
+    assert set(rejected["reason"]) == {"perplexity:above-lowest-0.5"}
+    for i, v in zip(kept["id"] + rejected["id"], kept["perplexity_bpb"] + rejected["perplexity_bpb"]):
+        assert v == pytest.approx(scores[i], rel=1e-5)  # stored by the score phase, not scored again
+    stats = json.loads((outs["perplexity_percentile"] / "stats.json").read_text())
+    assert stats["stages"][1]["global"]["scored"] == len(texts)
+
+
+def test_perplexity_languages_and_max_tokens(tiny_run):
+    import pyarrow as pa
+
+    from corpuskit.gpt.evaluate import score_texts
+    from corpuskit.gpt.sample import load_run
+    from corpuskit.stages import PerplexityFilter
+
+    good, _ = _good_and_junk()
+    long_text = " ".join(good)
+    stage = PerplexityFilter(model=str(tiny_run), languages=["en"], max_tokens=20)
+    table = pa.table({"id": ["a", "b", "c", "d"], "text": [long_text, long_text, "", None],
+                      "language": ["en", "zh", "en", "en"]})
+    result = stage.process(table)
+    assert result.kept.num_rows == 4 and result.counters == {"not_scored": 3}
+    bpb = result.kept.column("perplexity_bpb").to_pylist()
+    assert bpb[1:] == [None, None, None]
+    run = load_run(tiny_run)
+    tok = run[2]
+    enc = tok.encode(long_text, add_special_tokens=False)
+    prefix = long_text[:enc.offsets[19][1]]
+    assert tok.encode(prefix, add_special_tokens=False).ids == enc.ids[:20]
+    _, (expected,) = score_texts(run, [prefix])
+    assert bpb[0] == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError):
+        PerplexityFilter(model=str(tiny_run), min_bits_per_byte=2, max_bits_per_byte=1)
+    with pytest.raises(ValueError):
+        PerplexityFilter(model="")

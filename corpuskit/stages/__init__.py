@@ -16,6 +16,7 @@ from .language import LanguageFilter
 from .length import LengthFilter
 from .line_dedup import LineDedup
 from .minhash_dedup import MinHashDedup
+from .perplexity import PerplexityFilter, PerplexityPercentile
 from .pii import PIIRedactor
 from .quality import QualityFilter, QualityPercentile
 from .tokenize import Tokenize
@@ -24,5 +25,5 @@ from .upsample import Upsample
 from .url_filter import URLFilter
 
 __all__ = ["C4Filter", "ChineseConvert", "Decontaminate", "ExactDedup", "ExtractStage", "FineWebFilter", "FixUnicode", "GopherQualityFilter", "GopherRepetitionFilter",
-           "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "PIIRedactor", "QualityFilter", "QualityPercentile",
+           "LanguageFilter", "LengthFilter", "LineDedup", "MinHashDedup", "PerplexityFilter", "PerplexityPercentile", "PIIRedactor", "QualityFilter", "QualityPercentile",
            "Tokenize", "ToxicityFilter", "Upsample", "URLFilter"]
