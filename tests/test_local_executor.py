@@ -1,0 +1,51 @@
+"""The local process pool: each worker's share of the BLAS threads."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from corpuskit.executors.local import LocalExecutor, share_blas_threads
+
+
+def _blas_threads(_):
+    from threadpoolctl import threadpool_info
+
+    return os.getpid(), sorted({i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"})
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def test_workers_share_the_blas_threads(monkeypatch):
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        monkeypatch.delenv(v, raising=False)
+    executor = LocalExecutor(workers=2)
+    try:
+        results = [r for _, r in executor.map_unordered(_blas_threads, range(6))]
+    finally:
+        executor.close()
+    assert {pid for pid, _ in results} - {os.getpid()}  # ran in the workers
+    expected = max(1, _cores() // 2)
+    assert all(threads == [expected] for _, threads in results), results
+
+
+def test_a_thread_count_the_user_set_is_left_alone(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    assert share_blas_threads(2) is None
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+@pytest.mark.skipif(_cores() < 2, reason="needs 2 cores")
+def test_share_is_at_least_one_thread(monkeypatch):
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        monkeypatch.delenv(v, raising=False)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=None):  # restored afterwards: this process is the test runner
+        assert share_blas_threads(10 * _cores()) == 1
