@@ -132,3 +132,44 @@ def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str
                      f'{f" {s[-1][1]:.4f}" if last_values else ""}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def svg_diffs(title: str, labels: list[str], series: list[tuple[str, list[float], list[float], str]],
+              unit: str = "") -> str:
+    """Differences from a baseline around a zero line, one group per label, one bar per series (name, values,
+    spreads, colour): a bar to the left is below the baseline; the whisker is +/- the spread."""
+    row_h, bar_gap, width = 8 + 14 * len(series), 6, 760
+    left = int(min(330, 24 + 6.8 * max([len(str(x)) for x in labels] + [8])))
+    top = 28
+    height = top + len(labels) * (row_h + bar_gap) + 40
+    vmax = max([abs(v) + abs(sd) for _, vals, sds, _ in series for v, sd in zip(vals, sds)] + [1e-9])
+    plot_w = width - left - 20
+    zero = left + plot_w / 2
+    scale = (plot_w / 2 - 50) / vmax
+    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
+             f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
+             f'<line x1="{zero:.1f}" y1="{top - 4}" x2="{zero:.1f}" y2="{height - 30}" {AXIS}/>']
+    for i, label in enumerate(labels):
+        y0 = top + i * (row_h + bar_gap)
+        parts.append(f'<text x="{left - 8}" y="{y0 + row_h / 2 + 4}" text-anchor="end">{escape_html(label)}</text>')
+        for j, (name, vals, sds, color) in enumerate(series):
+            v, sd = vals[i], sds[i]
+            x0, x1 = sorted((zero, zero + v * scale))
+            y = y0 + 4 + j * 14
+            text = f"{v:+.4f}{unit} (spread {sd:.4f})"
+            parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 0.5):.1f}" height="12" '
+                         f'fill="{color}"><title>{escape_html(name)}: {escape_html(text)}</title></rect>')
+            lo, hi = zero + (v - sd) * scale, zero + (v + sd) * scale
+            parts.append(f'<line x1="{lo:.1f}" y1="{y + 6}" x2="{hi:.1f}" y2="{y + 6}" stroke="#212529"/>')
+            tx = (x1 + 4) if v >= 0 else (x0 - 4)
+            anchor = "start" if v >= 0 else "end"
+            parts.append(f'<text x="{tx:.1f}" y="{y + 10}" text-anchor="{anchor}" {SMALL}>{v:+.3f}</text>')
+    parts.append(f'<text x="{zero:.1f}" y="{height - 18}" text-anchor="middle" {SMALL}>'
+                 f'0 = the baseline; left: lower (better) than the baseline</text>')
+    legend_y = height - 4
+    for j, (name, _, _, color) in enumerate(series):
+        parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
+                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" {SMALL}>{escape_html(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

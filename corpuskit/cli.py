@@ -97,6 +97,35 @@ def _run_options(command):
 
 
 @main.command()
+@click.argument("pipeline", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Output directory (overrides output.path).")
+@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+@click.option("--force", is_flag=True, help="Discard earlier output in the output directory and start over.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result rows as JSON instead of a table.")
+def ablate(pipeline, output, workers, force, as_json):
+    """Train the same small GPT on each variant of a pipeline and compare them on held-out text.
+
+    PIPELINE is a pipeline file with an 'ablations:' section (variants, token budget, seeds, references; see
+    docs/ablations.md). Shared stages run once; every variant uses one tokenizer and an equal token budget; each
+    seed's model is scored in bits per byte on every reference set. Re-running continues where it stopped.
+    """
+    from .ablate import parse_ablation, run_ablation
+    from .config import load_yaml
+
+    try:
+        data, _ = load_yaml(pipeline.read_text(encoding="utf-8"), str(pipeline))
+        ablation = parse_ablation(data, pipeline.resolve().parent, output)
+        result = run_ablation(ablation, force=force, workers=workers, log=lambda m: click.echo(m, err=True))
+    except CorpuskitError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(result.rows, default=float))
+        return
+    click.echo(result.table())
+    click.echo(f"rows in {result.output / 'ablations.json'}")
+
+
+@main.command()
 @click.argument("pipeline", type=click.Path(dir_okay=False))  # a str: Path() would turn s3://x into s3:/x
 @click.option("-i", "--input", "inputs", multiple=True, metavar="PATH",
               help="Input file, directory or glob (repeatable; replaces the pipeline's input.paths).")

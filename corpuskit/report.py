@@ -25,7 +25,7 @@ import json
 import math
 from pathlib import Path
 
-from .charts import KEPT, REJECTED, escape_html, format_number, svg_hbars, svg_histogram, svg_lines
+from .charts import KEPT, REJECTED, escape_html, format_number, svg_diffs, svg_hbars, svg_histogram, svg_lines
 from .errors import CorpuskitError
 from .fileio import escape_surrogates, write_text_atomic
 from .gpt.runfiles import find_training_runs, read_log, read_samples
@@ -414,9 +414,45 @@ def render_comparison_html(cmp: dict) -> str:
     return _page("corpuskit comparison", body)
 
 
+def render_ablation_html(ablation: dict) -> str:
+    """An ablation's page (``corpuskit ablate``'s ablations.json): the table and each variant's difference from the
+    baseline in bits per byte, per reference set, with the seeds' spread."""
+    e, rows = escape_html, ablation["rows"]
+    refs = list(rows[0]["bpb"]) if rows else []
+    head = "".join(f"<th>{e(r)} bits/byte</th><th>vs {e(ablation['baseline'])}</th>" for r in refs)
+    body = [f"<h1>corpuskit ablation: {len(rows)} variants</h1>",
+            f"<p class=muted>{ablation['budget_tokens']:,} training tokens per model; seeds "
+            f"{', '.join(str(s) for s in ablation['seeds'])}; baseline {e(ablation['baseline'])}. Bits per byte on "
+            "held-out text: mean ± sample sd over seeds. A difference marked ~ is within the seeds' spread "
+            "(no larger than the two sds added): not a result.</p>",
+            f"<table><tr><th class=l>variant</th><th>documents</th><th>tokens</th><th>epochs</th>{head}</tr>"]
+    for r in rows:
+        cells = ""
+        for ref in refs:
+            b, v = r["bpb"][ref], r["vs_baseline"][ref]
+            mark = "" if r["variant"] == ablation["baseline"] else (" ~" if v["within_spread"] else " *")
+            cells += f"<td>{b['mean']:.4f} ± {b['sd']:.4f}</td><td>{v['diff']:+.4f}{mark}</td>"
+        body.append(f"<tr><td class=l>{e(r['variant'])}</td><td>{format_number(r['docs_kept'])}</td>"
+                    f"<td>{format_number(r['tokens_kept'])}</td><td>{r['epochs']:.2f}</td>{cells}</tr>")
+    body.append("</table>")
+    others = [r for r in rows if r["variant"] != ablation["baseline"]]
+    if others and refs:
+        series = [(ref, [r["vs_baseline"][ref]["diff"] for r in others],
+                   [r["bpb"][ref]["sd"] for r in others], SERIES[k % len(SERIES)]) for k, ref in enumerate(refs)]
+        body.append(svg_diffs(f"bits per byte minus {ablation['baseline']}'s (whisker: ± the variant's sd)",
+                              [r["variant"] for r in others], series))
+    return _page("corpuskit ablation", body)
+
+
 def write_report(out_dir: str | Path) -> tuple[Path, Path]:
-    """``OUT/report.json`` and ``OUT/report.html`` for the run in ``out_dir``."""
+    """``OUT/report.json`` and ``OUT/report.html`` for the run in ``out_dir`` (or for the ablation whose
+    ``ablations.json`` is there)."""
     out = Path(out_dir)
+    if (out / "ablations.json").exists() and not (out / "stats.json").exists():
+        ablation = json.loads((out / "ablations.json").read_text(encoding="utf-8"))
+        write_text_atomic(out / "report.json", json.dumps({"format": "corpuskit-ablation/1", **ablation}, indent=1))
+        write_text_atomic(out / "report.html", render_ablation_html(ablation))
+        return out / "report.html", out / "report.json"
     report = build_report(out)
     # a run over inputs whose names are not valid UTF-8 has lone surrogates in its paths (as stats.json has)
     write_text_atomic(out / "report.json", escape_surrogates(json.dumps(report, ensure_ascii=False, indent=1)))

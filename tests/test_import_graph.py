@@ -131,7 +131,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("the data part of a pipeline, reports, classifier training", [
         "corpuskit.config", "corpuskit.report", "corpuskit.dataset_card", "corpuskit.classifier_training"]),
     ("the runner, a whole pipeline document", ["corpuskit.runner", "corpuskit.recipe"]),
-    ("a whole run: the Python API", ["corpuskit.pipeline"]),
+    ("a whole run: the Python API; ablations of runs", ["corpuskit.pipeline", "corpuskit.ablate"]),
     ("one document at a time: the stages as functions (the dedup ones run a pipeline)", ["corpuskit.functions"]),
     ("the command line", ["corpuskit.cli", "corpuskit.cli_gpt", "corpuskit.cli_classifier"]),
 ]
@@ -161,9 +161,15 @@ def test_components_of_one_layer_stay_apart():
         return [f"{m} imports {t}" for m in graph if m == prefix or m.startswith(prefix + ".")
                 for t in graph[m] if t.startswith(forbidden)]
 
-    # the GPT knows no stage, executor or dedup; the stages know no GPT and no executor; executors know no stage
+    # the GPT knows no stage, executor or dedup; the stages know no GPT and no executor; executors know no stage.
+    # One exception: the perplexity stages score documents with a trained GPT (as quality does with its fastText
+    # model), through the GPT's evaluation and run-loading functions only.
     assert not imports("corpuskit.gpt", ("corpuskit.stages", "corpuskit.executors", "corpuskit.dedup"))
-    assert not imports("corpuskit.stages", ("corpuskit.gpt", "corpuskit.executors"))
+    assert not imports("corpuskit.stages", ("corpuskit.executors",))
+    gpt_users = imports("corpuskit.stages", ("corpuskit.gpt",))
+    assert sorted(gpt_users) == ["corpuskit.stages.perplexity imports corpuskit.gpt.evaluate",
+                                 "corpuskit.stages.perplexity imports corpuskit.gpt.runfiles",
+                                 "corpuskit.stages.perplexity imports corpuskit.gpt.sample"], gpt_users
     assert not imports("corpuskit.executors", ("corpuskit.stages", "corpuskit.gpt", "corpuskit.dedup"))
     # the runner runs stages, not models: the GPT joins a pipeline in corpuskit.recipe and corpuskit.pipeline
     assert not imports("corpuskit.runner", ("corpuskit.gpt",))
