@@ -219,9 +219,9 @@ def _causal_softmax(q, k, scale, exact_max):
         att -= att.max(axis=-1, keepdims=True)
     else:
         att -= att.diagonal(offset=TK - T, axis1=2, axis2=3).copy()[..., None]
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught below and redone with the maxima
         xp.exp(att, out=att)
-    sums = att.reshape(-1, TK) @ _filled(TK, 1.0, att.dtype, xp)
+        sums = att.reshape(-1, TK) @ _filled(TK, 1.0, att.dtype, xp)
     if not exact_max and not bool(xp.isfinite(sums).all()):
         return None
     att /= sums.reshape(B, NH, T, 1)
