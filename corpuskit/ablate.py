@@ -243,6 +243,7 @@ def run_ablation(ablation: Ablation, *, force: bool = False, workers: int | None
     tokenizer = _tokenizer(ablation, shared_docs, workers, log)
     rows = []
     references = _reference_texts(ablation)
+    kept = {}
     for name, stages in ablation.variants.items():
         rest = stages[len(shared):]
         vdir = out / "variants" / name
@@ -250,8 +251,17 @@ def run_ablation(ablation: Ablation, *, force: bool = False, workers: int | None
         tokenize = {"tokenize": {"tokenizer": tokenizer, "val_fraction": 0.0}}
         result = run({"input": shared_docs, "output": str(vdir), "executor": ablation.pipeline.get("executor", {}),
                       "stages": [{n: p} for n, p in rest] + [tokenize]}, workers=workers, report=False)
-        budget = _budget_draw(vdir, ablation.budget_tokens, seed=0, mix=mix)
-        row = {"variant": name, "docs_kept": result.run.stats["output"]["kept_docs"], **budget, "scores": {}}
+        kept[name] = result.run.stats["output"]["kept_docs"]
+    available = {name: _tokens_by_language(out / "variants" / name, mix is not None) for name in ablation.variants}
+    amounts, cut = plan_budget(available, ablation.budget_tokens, mix)
+    if cut:
+        log(cut)
+    for name in ablation.variants:
+        vdir = out / "variants" / name
+        budget = _budget_draw(vdir, amounts, ablation.budget_tokens, seed=0)
+        _forget_stale_models(vdir, {"draw": budget, "train": ablation.train, "budget": ablation.budget_tokens,
+                                    "tokenizer": tokenizer}, log)
+        row = {"variant": name, "docs_kept": kept[name], **budget, "scores": {}}
         for seed in ablation.seeds:
             run_dir = vdir / f"seed-{seed}"
             _train(ablation, vdir / "budget", run_dir, seed, log)
@@ -260,7 +270,8 @@ def run_ablation(ablation: Ablation, *, force: bool = False, workers: int | None
     rows = summarise(rows, list(references), ablation.baseline)
     write_text_atomic(out / "ablations.json", json.dumps({
         "baseline": ablation.baseline, "budget_tokens": ablation.budget_tokens, "seeds": ablation.seeds,
-        "references": {k: v for k, v in ablation.references.items()}, "train": ablation.train, "rows": rows},
+        "references": {k: v for k, v in ablation.references.items()}, "train": ablation.train,
+        "drawn_per_language": amounts, "budget_cut": cut, "rows": rows},
         indent=1, default=_json_default))
     from .report import write_report
     html_path, _ = write_report(out)
@@ -326,48 +337,101 @@ def _draw(n: np.ndarray, budget: int, rng: np.random.Generator) -> np.ndarray:
     return order[:int(np.searchsorted(np.cumsum(n[order]), budget, side="left")) + 1]
 
 
-def _budget_draw(vdir: Path, budget: int, seed: int, mix: dict[str, float] | None = None) -> dict:
-    """A seeded draw of whole documents of the variant, up to ``budget`` tokens (with ``mix``: that share of the
-    budget from each language), as a token directory of its own (``vdir/budget``). Returns the variant's tokens
-    and what was drawn."""
+def _variant_table(vdir: Path, by_language: bool):
+    """The variant's token counts (and languages) per document, in output order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .outputs import output_parts
 
-    meta = json.loads((vdir / "meta.json").read_text())
-    parts = output_parts(vdir / "kept")
+    tables = [pq.read_table(p) for p in output_parts(vdir / "kept")]
     columns = ["id", "tokens", "n_tokens"]
-    tables = [pq.read_table(p) for p in parts]
+    if not tables:
+        return None, np.zeros(0, np.int64), np.zeros(0, str)
     table = pa.concat_tables([t.select(columns + [c for c in ("language", "meta") if c in t.column_names])
-                              for t in tables]) if tables else None
-    n = np.zeros(0, np.int64) if table is None else table.column("n_tokens").to_numpy().astype(np.int64)
-    total = int(n.sum())
+                              for t in tables])
+    n = table.column("n_tokens").to_numpy().astype(np.int64)
+    langs = np.array(_document_languages(table)) if by_language else np.full(len(n), "*")
+    return table.select(columns), n, langs
+
+
+def _tokens_by_language(vdir: Path, by_language: bool) -> dict[str, int]:
+    _, n, langs = _variant_table(vdir, by_language)
+    return {lang: int(n[langs == lang].sum()) for lang in np.unique(langs)}
+
+
+def plan_budget(available: dict[str, dict[str, int]], budget: int, mix: dict[str, float] | None
+                ) -> tuple[dict[str, int], str | None]:
+    """Tokens to draw from each language (or ``"*"``: any), the same for every variant: the budget in the mix
+    (over the languages every variant has, renormalised), cut down to what the variant with the fewest tokens of a
+    language has, so that every model sees the same number of different tokens. Returns the amounts and a line
+    saying what was cut (None when nothing was)."""
+    if mix is None:
+        smallest = min(v.get("*", 0) for v in available.values())
+        if smallest >= budget:
+            return {"*": budget}, None
+        who = min(available, key=lambda k: available[k].get("*", 0))
+        return {"*": smallest}, (f"the budget of {budget:,} tokens is cut to {smallest:,}, the tokens of variant "
+                                 f"{who!r}: every variant draws that many; each model trains on the full budget, "
+                                 f"{budget / max(smallest, 1):.2f} epochs of its draw")
+    common = [lang for lang in mix if all(v.get(lang, 0) > 0 for v in available.values())]
+    total = sum(mix[lang] for lang in common) or 1.0
+    amounts, cuts = {}, []
+    for lang in common:
+        want = round(budget * mix[lang] / total)
+        have, who = min((v[lang], k) for k, v in available.items())
+        amounts[lang] = min(want, have)
+        if have < want:
+            cuts.append(f"{lang} {want:,} -> {have:,} (variant {who!r} has no more)")
+    if not cuts:
+        return amounts, None
+    drawn = sum(amounts.values())
+    return amounts, (f"the budget per language is cut to what every variant has: {'; '.join(cuts)}; every variant "
+                     f"draws {drawn:,} tokens; each model trains on the full budget of {budget:,}, "
+                     f"{budget / max(drawn, 1):.2f} epochs of its draw")
+
+
+def _budget_draw(vdir: Path, amounts: dict[str, int], budget: int, seed: int) -> dict:
+    """A seeded draw of whole documents of the variant, ``amounts[lang]`` tokens of each language (or of any, for
+    ``"*"``), as a token directory of its own (``vdir/budget``). Returns the variant's tokens and what was drawn."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = json.loads((vdir / "meta.json").read_text())
+    table, n, langs = _variant_table(vdir, "*" not in amounts)
     rng = np.random.default_rng(seed)
-    if mix and table is not None:
-        langs = np.array(_document_languages(table))
-        present = {lang: share for lang, share in mix.items() if (langs == lang).any()}  # renormalised over them
-        mix = {lang: share / sum(present.values()) for lang, share in present.items()}
-        take = np.concatenate([np.flatnonzero(langs == lang)[_draw(n[langs == lang], round(budget * share), rng)]
-                               for lang, share in mix.items()] + [np.zeros(0, np.int64)])
-    else:
-        take = _draw(n, budget, rng)
-    take = np.sort(take)
+    take = np.sort(np.concatenate([np.flatnonzero(langs == lang)[_draw(n[langs == lang], amount, rng)]
+                                   for lang, amount in amounts.items()] + [np.zeros(0, np.int64)]).astype(np.int64))
     drawn = int(n[take].sum())
     bdir = vdir / "budget"
     (bdir / "kept").mkdir(parents=True, exist_ok=True)
     if table is not None:
-        sub = table.select(columns).take(pa.array(take))
+        sub = table.take(pa.array(take))
         sub = sub.append_column("split", pa.array(["train"] * sub.num_rows, pa.string()))
         pq.write_table(sub, bdir / "kept" / "part-0.parquet")
     shutil.copy(vdir / "tokenizer.json", bdir / "tokenizer.json")
     write_text_atomic(bdir / "meta.json", json.dumps({**meta, "files": ["kept/part-0.parquet"]}))
-    drawn_by = {}
-    if mix and table is not None:
-        for lang in mix:
-            drawn_by[lang] = int(n[take][langs[take] == lang].sum())
-    return {"tokens_kept": total, "tokens_drawn": drawn, "docs_drawn": int(len(take)),
-            "epochs": round(budget / drawn, 3) if drawn else math.inf, "tokens_drawn_by_language": drawn_by}
+    by_language = {lang: int(n[take][langs[take] == lang].sum()) for lang in amounts if lang != "*"}
+    return {"tokens_kept": int(n.sum()), "tokens_drawn": drawn, "docs_drawn": int(len(take)),
+            "epochs": round(budget / drawn, 3) if drawn else math.inf, "tokens_drawn_by_language": by_language}
+
+
+def _forget_stale_models(vdir: Path, key: dict, log) -> None:
+    """Training runs resume from their checkpoints: when what they would train on or how (the draw, the settings)
+    differs from what the existing runs were trained with, they are removed first, so that a changed file never
+    reuses a model of the old one."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+    marker = vdir / "budget" / "models-for.json"
+    if marker.exists() and json.loads(marker.read_text()).get("key") == digest:
+        return
+    stale = sorted(vdir.glob("seed-*"))
+    if stale and marker.exists():
+        log(f"  {vdir.name}: the draw or the training settings changed: training its models again")
+    for d in stale:
+        shutil.rmtree(d)
+    write_text_atomic(marker, json.dumps({"key": digest}))
 
 
 def _train(ablation: Ablation, tokens_dir: Path, run_dir: Path, seed: int, log) -> None:

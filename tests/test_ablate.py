@@ -157,7 +157,7 @@ def test_budget_draw_keeps_the_language_mix(tmp_path, where):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from corpuskit.ablate import _budget_draw
+    from corpuskit.ablate import _budget_draw, _tokens_by_language, plan_budget
 
     vdir = tmp_path / "v"
     (vdir / "kept").mkdir(parents=True)
@@ -172,13 +172,37 @@ def test_budget_draw_keeps_the_language_mix(tmp_path, where):
     pq.write_table(pa.table(columns), vdir / "kept" / "part-0.parquet")
     (vdir / "meta.json").write_text(json.dumps({"files": ["kept/part-0.parquet"]}))
     (vdir / "tokenizer.json").write_text("{}")
-    got = _budget_draw(vdir, 1000, seed=0, mix={"zh": 0.5, "en": 0.4, "de": 0.1})  # no German: renormalised
+    available = {"v": _tokens_by_language(vdir, True), "other": {"en": 10**6, "zh": 10**6, "de": 50}}
+    amounts, cut = plan_budget(available, 1000, {"zh": 0.5, "en": 0.4, "de": 0.1})
+    assert cut is None and amounts == {"zh": 556, "en": 444}  # no German in v: renormalised over en and zh
+    got = _budget_draw(vdir, amounts, 1000, seed=0)
     by = got["tokens_drawn_by_language"]
-    assert set(by) == {"en", "zh"}
-    assert 1000 * 0.5 / 0.9 <= by["zh"] < 1000 * 0.5 / 0.9 + 20
-    assert 1000 * 0.4 / 0.9 <= by["en"] < 1000 * 0.4 / 0.9 + 20
+    assert 556 <= by["zh"] < 556 + 20 and 444 <= by["en"] < 444 + 20
     drawn = pq.read_table(vdir / "budget" / "kept")
     assert drawn.column("n_tokens").to_numpy().sum() == got["tokens_drawn"] == by["en"] + by["zh"]
     assert set(drawn.column("split").to_pylist()) == {"train"}
-    again = _budget_draw(vdir, 1000, seed=0, mix={"zh": 0.5, "en": 0.4, "de": 0.1})
-    assert again == got  # seeded: the same draw on a re-run
+    assert _budget_draw(vdir, amounts, 1000, seed=0) == got  # seeded: the same draw on a re-run
+
+
+def test_the_budget_is_cut_to_what_every_variant_has():
+    from corpuskit.ablate import plan_budget
+
+    available = {"raw": {"en": 1000, "zh": 600}, "clean": {"en": 500, "zh": 550}}
+    amounts, cut = plan_budget(available, 1000, {"en": 0.7, "zh": 0.3})
+    assert amounts == {"en": 500, "zh": 300}  # English cut to the clean variant's 500; Chinese as the mix asks
+    assert "en 700 -> 500" in cut and "'clean'" in cut and "1.25 epochs" in cut
+    amounts, cut = plan_budget({"a": {"*": 800}, "b": {"*": 2000}}, 1000, None)
+    assert amounts == {"*": 800} and "'a'" in cut
+    assert plan_budget({"a": {"*": 5000}}, 1000, None) == ({"*": 1000}, None)
+
+
+def test_a_changed_budget_trains_the_models_again(tmp_path):
+    _corpus(tmp_path)
+    path = _file(tmp_path)
+    first = run_ablation(_load(path), log=lambda m: None)
+    lines = []
+    path2 = _file(tmp_path, budget_tokens=2000)
+    second = run_ablation(_load(path2), log=lines.append)
+    assert any("training its models again" in line for line in lines)
+    assert _step(tmp_path / "out" / "variants" / "raw" / "seed-1") == int(np.ceil(2000 / 64))
+    assert first.rows[0]["bpb"] != second.rows[0]["bpb"]
