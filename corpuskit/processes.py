@@ -21,3 +21,11 @@ def die_with_parent(parent_pid: int | None = None) -> None:
             pass
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(0)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

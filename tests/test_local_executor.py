@@ -16,10 +16,9 @@ def _blas_threads(_):
 
 
 def _cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    from corpuskit.processes import usable_cores
+
+    return usable_cores()
 
 
 def test_workers_share_the_blas_threads(monkeypatch):

@@ -9,7 +9,7 @@ import os
 import signal
 from typing import Any, Callable
 
-from ..processes import die_with_parent
+from ..processes import die_with_parent, usable_cores
 from .base import Executor, WorkerDied, describe_exit, set_counters, set_progress_hook, yield_as_done
 
 # Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
@@ -27,11 +27,7 @@ def share_blas_threads(workers: int) -> int | None:
     cores took 3.8x the task time of 1. Returns the limit set, or None."""
     if any(os.environ.get(v) for v in _BLAS_VARIABLES):
         return None
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    threads = max(1, cores // max(1, workers))
+    threads = max(1, usable_cores() // max(1, workers))
     for v in _BLAS_VARIABLES:  # for BLAS libraries loaded later in this process
         os.environ[v] = str(threads)
     import numpy  # noqa: F401  (loads numpy's BLAS, so that the limit below reaches it)

@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .model import GPT, GPTConfig
+from .model import GPT, GPTConfig, to_numpy
 
 
 @dataclass
@@ -74,8 +74,7 @@ def windows(n_tokens: int, block_size: int, stride: int) -> list[tuple[int, int,
 
 
 def score_documents(params: dict, config: GPTConfig, docs: Sequence[Sequence[int]], eot: int, *,
-                    stride: int | None = None, batch_tokens: int = 8192, byte_counts: Sequence[int] | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                    stride: int | None = None, batch_tokens: int = 8192) -> tuple[np.ndarray, np.ndarray]:
     """Negative log-likelihood (nats, float64) and scored tokens of each document (token ids without end-of-text).
 
     ``batch_tokens`` bounds a forward pass (windows × their length); logits of a batch are ``batch_tokens ×
@@ -98,7 +97,6 @@ def score_documents(params: dict, config: GPTConfig, docs: Sequence[Sequence[int
     items.sort(key=lambda it: it[0])
     i = 0
     while i < len(items):
-        length = items[i][0]
         # windows of similar length together: the batch is padded to its longest (the last, as they are sorted)
         j = i + 1
         while j < len(items) and (j - i + 1) * items[j][0] <= batch_tokens:
@@ -117,7 +115,7 @@ def score_documents(params: dict, config: GPTConfig, docs: Sequence[Sequence[int
         z = logits - logits.max(axis=-1, keepdims=True)
         logsum = xp.log(xp.exp(z).sum(axis=-1))
         picked = xp.take_along_axis(z, xp.asarray(y)[..., None], axis=-1)[..., 0]
-        token_nll = np.asarray((logsum - picked).get() if hasattr(logsum, "get") else logsum - picked, np.float64)
+        token_nll = np.asarray(to_numpy(logsum - picked), np.float64)
         rows = np.array([it[1] for it in batch])
         np.add.at(nll, rows, np.where(mask, token_nll, 0.0).sum(axis=1))
         np.add.at(counts, rows, mask.sum(axis=1))

@@ -30,6 +30,11 @@ import numpy as np
 _GELU_C = math.sqrt(2.0 / math.pi)
 
 
+def to_numpy(a) -> np.ndarray:
+    """``a`` as a NumPy array (a CuPy array is copied from the GPU)."""
+    return a if isinstance(a, np.ndarray) else a.get()
+
+
 def array_module(a):
     """numpy, or cupy for a cupy array (without importing cupy when it is not in use)."""
     return np if isinstance(a, np.ndarray) or type(a).__module__.split(".")[0] != "cupy" else \

@@ -16,21 +16,14 @@ seeded from the caller's generator at every step (the caller's state alone is en
 from __future__ import annotations
 
 import contextlib
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ..processes import usable_cores
 from .model import GPT, GPTConfig, array_module
 
 MIN_POSITIONS_PER_PART = 128  # below this, per-call overhead outweighs a thread's share of the work
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def auto_parts(batch_size: int, block_size: int, cores: int | None = None) -> int:

@@ -41,9 +41,10 @@ from ..errors import CorpuskitError
 from ..fileio import atomic_write, write_text_atomic
 from ..lock import DirectoryLock
 from ..token_shards import meta_path, read_meta, tokenizer_path
-from .model import GPTConfig, count_params, init_params
+from .model import GPTConfig, count_params, init_params, to_numpy
 from .optim import AdamW, clip_grads, lr_at
-from .parallel import DataParallel, parts_for, usable_cores
+from ..processes import usable_cores
+from .parallel import DataParallel, parts_for
 from .runfiles import CHECKPOINT_NAME, LOG_NAME, LOSS_CHART_NAME, TOKENIZER_NAME, read_log
 
 
@@ -361,9 +362,9 @@ def save_checkpoint(path: Path, params: dict, opt: AdamW, header: dict,
     """Weights, AdamW moments, ``extra`` arrays (named ``rng.*`` and so on) and the JSON ``header`` in one npz."""
     arrays = dict(extra or {})
     for k, v in params.items():
-        arrays["param." + k] = _to_numpy(v)
-        arrays["adam_m." + k] = _to_numpy(opt.m[k])
-        arrays["adam_v." + k] = _to_numpy(opt.v[k])
+        arrays["param." + k] = to_numpy(v)
+        arrays["adam_m." + k] = to_numpy(opt.m[k])
+        arrays["adam_v." + k] = to_numpy(opt.v[k])
     arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
     with atomic_write(path) as fh:
         np.savez(fh, **arrays)
@@ -388,10 +389,6 @@ def load_checkpoint_arrays(path: Path, prefix: str) -> dict[str, np.ndarray]:
         return {k[len(prefix):]: z[k] for k in z.files if k.startswith(prefix)}
 
 
-def _to_numpy(a):
-    return a if isinstance(a, np.ndarray) else a.get()
-
-
 def dropout_rng_state(rng, xp) -> tuple[object, dict[str, np.ndarray]]:
     """The dropout generator's state for a checkpoint: (a JSON value for the header, arrays for the npz).
 
@@ -401,7 +398,7 @@ def dropout_rng_state(rng, xp) -> tuple[object, dict[str, np.ndarray]]:
     bits = rng.bit_generator
     if xp is np:
         return bits.state, {}
-    state = np.array(_to_numpy(bits._state), copy=True)
+    state = np.array(to_numpy(bits._state), copy=True)
     return {"bit_generator": type(bits).__name__, "bytes": int(state.nbytes)}, {"dropout": state}
 
 
