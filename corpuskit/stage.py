@@ -138,6 +138,11 @@ class Filter(Stage):
         """For each row (with the scores added), None to keep it or a reason such as ``length:chars<200``."""
         raise NotImplementedError
 
+    def counters(self, table: pa.Table) -> dict[str, float]:
+        """Counts of this batch for ``stats.json`` beyond kept and rejected (e.g. documents left unscored), read
+        from the rows with the scores added."""
+        return {}
+
     def process(self, table: pa.Table) -> StageResult:
         types = {f.name: f.type for f in self.output_fields()}
         table = with_columns(table, {
@@ -149,7 +154,7 @@ class Filter(Stage):
         keep = pa.array([r is None for r in reasons], pa.bool_())
         rejected = table.filter(pc.invert(keep))
         rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
-        return StageResult(table.filter(keep), rejected)
+        return StageResult(table.filter(keep), rejected, counters=self.counters(table))
 
 
 @dataclass

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..fileio import atomic_write, write_text_atomic
@@ -131,12 +130,13 @@ class PerplexityFilter(_PerplexityScorer, Filter):
     def output_fields(self):
         return [pa.field("perplexity_bpb", pa.float32())]
 
-    def process(self, table: pa.Table) -> StageResult:
-        scores, not_scored = self.bpb_scores(table)
-        table = with_columns(table, {"perplexity_bpb": _bpb_array(scores)})
+    def score(self, table):
+        return {"perplexity_bpb": _bpb_array(self.bpb_scores(table)[0])}
+
+    def decide(self, table):
         reasons = []
-        for s in scores:
-            if np.isnan(s):
+        for s in table.column("perplexity_bpb").to_pylist():
+            if s is None:
                 reasons.append(None)
             elif self.max_bpb is not None and s > self.max_bpb:
                 reasons.append(f"perplexity:bpb>{self.max_bpb:g}")
@@ -144,10 +144,11 @@ class PerplexityFilter(_PerplexityScorer, Filter):
                 reasons.append(f"perplexity:bpb<{self.min_bpb:g}")
             else:
                 reasons.append(None)
-        keep = pa.array([r is None for r in reasons], pa.bool_())
-        rejected = table.filter(pc.invert(keep))
-        rejected = rejected.append_column("reason", pa.array([r for r in reasons if r is not None], pa.string()))
-        return StageResult(table.filter(keep), rejected, counters={"not_scored": not_scored} if not_scored else {})
+        return reasons
+
+    def counters(self, table):
+        not_scored = table.column("perplexity_bpb").null_count
+        return {"not_scored": not_scored} if not_scored else {}
 
 
 @register
