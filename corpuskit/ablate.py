@@ -293,7 +293,7 @@ def _tokenizer(ablation: Ablation, shared_docs: dict, workers, log) -> str:
     if "path" in ablation.tokenizer:
         return ablation.tokenizer["path"]
     tdir = ablation.output / "tokenizer"
-    params = {k: v for k, v in ablation.tokenizer.items()}
+    params = dict(ablation.tokenizer)
     params.setdefault("val_fraction", 0.0)
     log(f"one tokenizer for every variant ({params}) -> {tdir}")
     run({"input": shared_docs, "output": str(tdir), "stages": [{"tokenize": params}]}, workers=workers, report=False)
@@ -337,26 +337,27 @@ def _draw(n: np.ndarray, budget: int, rng: np.random.Generator) -> np.ndarray:
     return order[:int(np.searchsorted(np.cumsum(n[order]), budget, side="left")) + 1]
 
 
-def _variant_table(vdir: Path, by_language: bool):
-    """The variant's token counts (and languages) per document, in output order."""
+def _variant_table(vdir: Path, by_language: bool, columns: tuple[str, ...] = ("id", "tokens", "n_tokens")):
+    """The variant's ``columns`` (only those are read, with what gives the language), its token counts and
+    languages per document, in output order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .outputs import output_parts
 
-    tables = [pq.read_table(p) for p in output_parts(vdir / "kept")]
-    columns = ["id", "tokens", "n_tokens"]
-    if not tables:
+    parts = output_parts(vdir / "kept")
+    if not parts:
         return None, np.zeros(0, np.int64), np.zeros(0, str)
-    table = pa.concat_tables([t.select(columns + [c for c in ("language", "meta") if c in t.column_names])
-                              for t in tables])
+    extra = ("language", "meta") if by_language else ()
+    table = pa.concat_tables([pq.read_table(p, columns=[c for c in (*columns, *extra) if c in pq.read_schema(p).names])
+                              for p in parts])
     n = table.column("n_tokens").to_numpy().astype(np.int64)
     langs = np.array(_document_languages(table)) if by_language else np.full(len(n), "*")
-    return table.select(columns), n, langs
+    return table.select(list(columns)), n, langs
 
 
 def _tokens_by_language(vdir: Path, by_language: bool) -> dict[str, int]:
-    _, n, langs = _variant_table(vdir, by_language)
+    _, n, langs = _variant_table(vdir, by_language, columns=("n_tokens",))
     return {lang: int(n[langs == lang].sum()) for lang in np.unique(langs)}
 
 

@@ -160,7 +160,7 @@ class MinHashDedup(DuplicateStage):
         return [str(f) for f in files]
 
     def _band(self, band: int, ctx) -> None:
-        key, valid = self._band_column(band, ctx)
+        key, valid, sizes = self._band_column(band, ctx)
         if self.verify == "none":
             # Only keys shared by two or more documents give edges; the rest (almost all) are dropped before
             # the stable argsort, so its index arrays hold the candidates, not every document (with index
@@ -173,7 +173,7 @@ class MinHashDedup(DuplicateStage):
             src, dst = _star_edges(key[order], idx[order])
             checked = len(src)
         else:
-            offsets = np.r_[0, np.cumsum(self._shard_sizes(ctx))].astype(np.int64)
+            offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
             idx = np.flatnonzero(valid)
             key = key[idx]
             del valid
@@ -192,9 +192,10 @@ class MinHashDedup(DuplicateStage):
     def _shard_sizes(self, ctx) -> list[int]:
         return [pq.ParquetFile(self._sig_file(ctx, s)).metadata.num_rows for s in range(len(ctx.shards))]
 
-    def _band_column(self, band: int, ctx) -> tuple[np.ndarray, np.ndarray]:
+    def _band_column(self, band: int, ctx) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """One band's key of every document, and whether the document has shingles, in global order: read
-        shard by shard into arrays sized from the files' metadata (no list of parts and a concatenated copy)."""
+        shard by shard into arrays sized from the files' metadata (no list of parts and a concatenated copy);
+        and the shards' sizes."""
         sizes = self._shard_sizes(ctx)
         key, valid = np.empty(sum(sizes), np.uint64), np.empty(sum(sizes), bool)
         at = 0
@@ -203,7 +204,7 @@ class MinHashDedup(DuplicateStage):
             key[at:at + size] = t.column(f"b{band}").to_numpy()
             valid[at:at + size] = ~t.column("empty").to_numpy(zero_copy_only=False)
             at += size
-        return key, valid
+        return key, valid, sizes
 
     def _verified_edges(self, key: np.ndarray, idx: np.ndarray, offsets: np.ndarray, ctx):
         """Edges between bucket members whose similarity reaches the threshold (see the module docstring)."""
