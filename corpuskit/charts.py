@@ -26,6 +26,19 @@ def format_number(x) -> str:
     return f"{x:,}"
 
 
+def _svg_open(title: str, width: int, height: int) -> str:
+    """The opening tag every chart shares (its title as the accessible name)."""
+    return (f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>')
+
+
+def _legend(entries: list[tuple[str, str]], left: float, y: float, step: int = 150) -> list[str]:
+    """A swatch and a name per (name, colour), in a row from ``left`` on the baseline ``y``."""
+    return [f'<rect x="{left + j * step}" y="{y - 9}" width="10" height="10" fill="{color}"/>'
+            f'<text x="{left + j * step + 14}" y="{y}" {SMALL}>{escape_html(name)}</text>'
+            for j, (name, color) in enumerate(entries)]
+
+
 def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float], str]],
               value_fmt=format_number) -> str:
     """Horizontal bars, one group per label, one bar per series (name, values, colour)."""
@@ -35,8 +48,7 @@ def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float]
     height = top + len(labels) * (row_h + bar_gap) + 24
     vmax = max([v for _, vals, _ in series for v in vals if v is not None] + [1])
     plot_w = width - left - 90
-    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
+    parts = [_svg_open(title, width, height),
              f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>']
     for i, label in enumerate(labels):
         y0 = top + i * (row_h + bar_gap)
@@ -48,10 +60,7 @@ def svg_hbars(title: str, labels: list[str], series: list[tuple[str, list[float]
             parts.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" height="12" fill="{color}">'
                          f'<title>{escape_html(name)}: {escape_html(value_fmt(vals[i]))}</title></rect>')
             parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 10}" {SMALL}>{escape_html(value_fmt(vals[i]))}</text>')
-    legend_y = height - 8
-    for j, (name, _, color) in enumerate(series):
-        parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" {SMALL}>{escape_html(name)}</text>')
+    parts += _legend([(name, color) for name, _, color in series], left, height - 8)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -63,8 +72,7 @@ def svg_histogram(title: str, edges_labels: list[str], kept: list[int], rejected
     plot_w, plot_h = width - left - 10, height - top - bottom
     vmax = max(kept + rejected + [1])
     bw = plot_w / n
-    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
+    parts = [_svg_open(title, width, height),
              f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" {AXIS}/>',
              f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" {SMALL}>{vmax:,}</text>']
@@ -105,8 +113,7 @@ def svg_lines(title: str, series: list[tuple[str, list[tuple[float, float]], str
     def sy(y):
         return top + plot_h * (1 - (y - y0) / (y1 - y0))
 
-    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
+    parts = [_svg_open(title, width, height),
              f'<rect width="100%" height="100%" fill="{background}"/>' if background else "",
              f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" {AXIS}/>',
@@ -146,8 +153,7 @@ def svg_diffs(title: str, labels: list[str], series: list[tuple[str, list[float]
     plot_w = width - left - 20
     zero = left + plot_w / 2
     scale = (plot_w / 2 - 50) / vmax
-    parts = [f'<svg class="chart" role="img" aria-label="{escape_html(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" {FONT}>',
+    parts = [_svg_open(title, width, height),
              f'<text x="4" y="16" {TITLE}>{escape_html(title)}</text>',
              f'<line x1="{zero:.1f}" y1="{top - 4}" x2="{zero:.1f}" y2="{height - 30}" {AXIS}/>']
     for i, label in enumerate(labels):
@@ -167,9 +173,6 @@ def svg_diffs(title: str, labels: list[str], series: list[tuple[str, list[float]
             parts.append(f'<text x="{tx:.1f}" y="{y + 10}" text-anchor="{anchor}" {SMALL}>{v:+.3f}</text>')
     parts.append(f'<text x="{zero:.1f}" y="{height - 18}" text-anchor="middle" {SMALL}>'
                  f'0 = the baseline; left: lower (better) than the baseline</text>')
-    legend_y = height - 4
-    for j, (name, _, _, color) in enumerate(series):
-        parts.append(f'<rect x="{left + j * 150}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>'
-                     f'<text x="{left + j * 150 + 14}" y="{legend_y}" {SMALL}>{escape_html(name)}</text>')
+    parts += _legend([(name, color) for name, _, _, color in series], left, height - 4)
     parts.append("</svg>")
     return "".join(parts)
