@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CorpuskitError
-from .model import GPT, GPTConfig, KVCache, to_numpy
+from .model import GPT, GPTConfig, KVCache
 from .runfiles import CHECKPOINT_NAME, TOKENIZER_NAME
 
 
@@ -51,7 +51,7 @@ class Generator:
 def sample_next(logits, rng: np.random.Generator, temperature: float = 1.0, top_k: int | None = None,
                 top_p: float | None = None) -> int:
     """One token id from ``logits`` (numpy or cupy, 1-D)."""
-    logits = np.asarray(to_numpy(logits), dtype=np.float64)
+    logits = np.asarray(logits if isinstance(logits, np.ndarray) else logits.get(), dtype=np.float64)
     if temperature <= 0:
         return int(np.argmax(logits))
     logits = logits / temperature
