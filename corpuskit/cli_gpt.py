@@ -123,7 +123,11 @@ def _load_run(checkpoint: str, name: str):
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--num-samples", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--interactive", is_flag=True, help="Read prompts from standard input, one per line, until EOF.")
-def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive):
+@click.option("--window", type=click.Choice(["slide", "half"]), default="slide", show_default=True,
+              help="Past block_size tokens: the model sees the last block_size (nanoGPT's rule), or the cache is "
+                   "rebuilt from the last half block (faster, less context).")
+def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top_p, seed, num_samples, interactive,
+                     window):
     """Generate text from a trained GPT (CHECKPOINT: a run directory or its ckpt.npz)."""
     from .gpt.sample import generate
 
@@ -139,7 +143,7 @@ def generate_command(checkpoint, prompt, max_new_tokens, temperature, top_k, top
         shown = ""
         click.echo(text, nl=False)
         for nxt in generate(params, cfg, ids, max_new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
-                            seed=sample_seed, stop_id=eot):
+                            seed=sample_seed, stop_id=eot, window=window):
             out.append(nxt)
             now = tok.decode(out)
             if not now.endswith("\ufffd"):  # a character still cut between byte tokens waits for the next one

@@ -85,6 +85,7 @@ def test_train_and_generate_sections_are_validated(tmp_path):
                                          "generate: {prompts: hi}\n"))
     assert ok.train == {"run_dir": "model", "max_iters": 5}
     assert ok.generate["prompts"] == ["hi"] and ok.generate["max_new_tokens"] == 200
+    assert ok.generate["window"] == "slide"
     bad = {
         "stages:\n  - exact_dedup: {}\ntrain: {max_iters: 5}\n": "tokenize stage",
         "stages:\n  - tokenize: {}\ntrain:\n  max_iters: five\n": r"p.yaml:6: train.max_iters: expected int",
@@ -93,6 +94,7 @@ def test_train_and_generate_sections_are_validated(tmp_path):
         "stages:\n  - tokenize: {}\ntrain: {run_dir: /tmp/x}\n": "inside the output directory",
         "stages:\n  - tokenize: {}\ngenerate: {prompts: [a]}\n": "needs a train section",
         "stages:\n  - tokenize: {}\ntrain: {}\ngenerate: {top_p: 2}\n": "top_p",
+        "stages:\n  - tokenize: {}\ntrain: {}\ngenerate: {window: full}\n": "generate.window",
         "stages:\n  - tokenize: {}\ntrain: {val_from: head}\n": "val_from",
     }
     for body, message in bad.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from corpuskit.errors import CorpuskitError
 from corpuskit.gpt.model import GPT, GPTConfig, KVCache, init_params
 from corpuskit.gpt.sample import Generator, generate, sample_next
 
@@ -30,16 +31,50 @@ def test_cached_logits_equal_full_forward():
             np.testing.assert_allclose(gen.feed([seq[t]]), full[0, t], rtol=1e-10, atol=1e-10)
 
 
-def test_context_longer_than_the_block_is_cropped():
+def test_context_longer_than_the_block_slides_as_nanogpt():
+    """window "slide": past block_size tokens every logit is that of a full forward pass over the last block_size
+    tokens, nanoGPT's ``idx[:, -block_size:]`` (its generate runs no cache)."""
     cfg, params = _model(block=8)
+    model = GPT(cfg, params)
+    seq = np.random.default_rng(5).integers(0, 17, 21).tolist()
+    gen = Generator(params, cfg)  # slide is the default
+    logits = gen.feed(seq[:3])
+    for t in range(3, len(seq)):
+        context = seq[:t][-8:]
+        full, _ = model.forward(np.array([context]))
+        np.testing.assert_allclose(logits, full[0, -1], rtol=1e-10, atol=1e-10)
+        logits = gen.feed([seq[t]])
+    # a prompt longer than the block, fed at once, keeps its last block_size tokens
+    np.testing.assert_allclose(Generator(params, cfg).feed(seq), model.forward(np.array([seq[-8:]]))[0][0, -1],
+                               rtol=1e-10, atol=1e-10)
+
+
+def test_nanogpt_greedy_generation_is_reproduced_past_the_block():
+    cfg, params = _model(block=8)
+    model = GPT(cfg, params)
+    idx = [3, 1, 4]
+    for _ in range(20):  # nanoGPT's generate at temperature 0: crop, full forward, argmax
+        logits, _ = model.forward(np.array([idx[-8:]]))
+        idx.append(int(np.argmax(logits[0, -1])))
+    assert list(generate(params, cfg, [3, 1, 4], 20, temperature=0)) == idx[3:]
+
+
+def test_half_window_rebuilds_from_the_last_half_block():
+    cfg, params = _model(block=8)
+    model = GPT(cfg, params)
     seq = list(range(1, 16))
-    gen = Generator(params, cfg)
+    gen = Generator(params, cfg, window="half")
+    seen = []
     for t in seq:
         logits = gen.feed([t])
-    window = gen.tokens  # the cache holds at most block_size tokens and ends with the last one
-    assert len(window) <= 8 and window[-1] == seq[-1]
-    full, _ = GPT(cfg, params).forward(np.array([window]))
-    np.testing.assert_allclose(logits, full[0, -1], rtol=1e-10, atol=1e-10)
+        window = gen.tokens  # the cache ends with the last token and holds between a half and a whole block
+        seen.append(len(window))
+        full, _ = model.forward(np.array([window]))
+        np.testing.assert_allclose(logits, full[0, -1], rtol=1e-10, atol=1e-10)
+        assert window == seq[:t][-len(window):]
+    assert seen == [1, 2, 3, 4, 5, 6, 7, 8, 4, 5, 6, 7, 8, 4, 5]
+    with pytest.raises(CorpuskitError, match="window must be one of"):
+        Generator(params, cfg, window="full")
 
 
 def test_sampling_options():

@@ -137,9 +137,9 @@ def test_train_and_generate_commands_english_and_chinese(tmp_path):
                                str(tmp_path / "train.yaml"), "--set", "batch_size=4", "--max-iters", "20"])
     assert res.exit_code == 0, res.output
     assert "done at step 20" in res.output and (tmp_path / "run" / "tokenizer.json").exists()
-    for prompt in ("First Citizen:", "孙悟空道："):
+    for prompt, window in (("First Citizen:", "slide"), ("孙悟空道：", "slide"), ("First Citizen:", "half")):
         res = runner.invoke(main, ["generate", str(tmp_path / "run"), "--prompt", prompt, "--max-new-tokens", "30",
-                                   "--top-k", "20", "--seed", "1"])
+                                   "--top-k", "20", "--seed", "1", "--window", window])
         assert res.exit_code == 0, res.output
         assert res.output.startswith(prompt) and len(res.output) > len(prompt)  # (an untrained byte model may emit broken bytes)
     res = runner.invoke(main, ["train", str(tmp_path / "tok"), "-o", str(tmp_path / "run2"), "--set", "n_layers=2"])

@@ -12,6 +12,7 @@ generate:
   temperature: 0.8
   top_k: 40
   seed: 0
+  window: slide       # or half (see corpuskit/gpt/sample.py)
 ```
 
 Training resumes from its checkpoint like ``corpuskit train``; ``--force`` starts it again. The samples are printed
@@ -31,7 +32,7 @@ from ..fileio import write_text_atomic
 from .runfiles import SAMPLES_NAME
 
 GENERATE_DEFAULTS: dict[str, Any] = {"prompts": [""], "max_new_tokens": 200, "temperature": 0.8, "top_k": None,
-                                     "top_p": None, "seed": 0}
+                                     "top_p": None, "seed": 0, "window": "slide"}
 
 
 def parse_model_sections(top: dict, checker, stage_names: list[str]) -> tuple[dict | None, dict | None]:
@@ -82,7 +83,8 @@ def _parse_generate_section(section, checker) -> dict:
               "temperature": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
               "top_k": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1),
               "top_p": lambda v: v is None or (isinstance(v, (int, float)) and 0 < v <= 1),
-              "seed": lambda v: isinstance(v, int) and not isinstance(v, bool)}
+              "seed": lambda v: isinstance(v, int) and not isinstance(v, bool),
+              "window": lambda v: v in ("slide", "half")}
     for key, ok in checks.items():
         if not ok(gen[key]):
             checker.fail(("generate", key), f"invalid value {gen[key]!r}")
@@ -131,7 +133,7 @@ def _train_and_sample(config, out: Path, run_dir: Path, log):
         run = load_run(run_dir)
         for i, prompt in enumerate(gen["prompts"]):
             text = complete(run, prompt, gen["max_new_tokens"], temperature=gen["temperature"], top_k=gen["top_k"],
-                            top_p=gen["top_p"], seed=gen["seed"] + i)
+                            top_p=gen["top_p"], seed=gen["seed"] + i, window=gen["window"])
             samples.append({"prompt": prompt, "text": text, "seed": gen["seed"] + i})
         write_text_atomic(run_dir / SAMPLES_NAME,
                           "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in samples))
