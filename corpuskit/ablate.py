@@ -33,7 +33,9 @@ What runs, under ``OUT/``:
    with fewer tokens than the budget keeps all of them and its model sees them more than once (``epochs`` > 1 in the
    result: say so when you read it, a repeated small set is not the same as a large one).
 4. ``variants/NAME/seed-S/``: the GPT trained for ``budget_tokens / (batch_size x block_size x grad_accum)`` steps
-   (the same for every variant), each seed its own run; then bits per byte on every reference set.
+   (the same for every variant), each seed its own run; then bits per byte on every reference set. Each
+   (variant, seed) is a task on the pipeline's executor (local pool or Dask): on 2 cores two models train at once,
+   each on one core.
 5. ``ablations.json`` and the table: per variant and reference set, the mean and spread over seeds, documents
    and tokens kept; a difference from the baseline within the seeds' spread is marked as such.
 
@@ -256,17 +258,18 @@ def run_ablation(ablation: Ablation, *, force: bool = False, workers: int | None
     amounts, cut = plan_budget(available, ablation.budget_tokens, mix)
     if cut:
         log(cut)
+    tasks = []
     for name in ablation.variants:
         vdir = out / "variants" / name
         budget = _budget_draw(vdir, amounts, ablation.budget_tokens, seed=0)
         _forget_stale_models(vdir, {"draw": budget, "train": ablation.train, "budget": ablation.budget_tokens,
                                     "tokenizer": tokenizer}, log)
-        row = {"variant": name, "docs_kept": kept[name], **budget, "scores": {}}
-        for seed in ablation.seeds:
-            run_dir = vdir / f"seed-{seed}"
-            _train(ablation, vdir / "budget", run_dir, seed, log)
-            row["scores"][seed] = _evaluate(run_dir, references, log)
-        rows.append(row)
+        rows.append({"variant": name, "docs_kept": kept[name], **budget, "scores": {}})
+        tasks += [ModelTask(name, seed, str(vdir / "budget"), str(vdir / f"seed-{seed}"), ablation.train,
+                            ablation.budget_tokens, references) for seed in ablation.seeds]
+    scores = _run_model_tasks(tasks, ablation.pipeline.get("executor"), workers, log)
+    for row in rows:
+        row["scores"] = {seed: scores[row["variant"], seed] for seed in ablation.seeds}
     rows = summarise(rows, list(references), ablation.baseline)
     write_text_atomic(out / "ablations.json", json.dumps({
         "baseline": ablation.baseline, "budget_tokens": ablation.budget_tokens, "seeds": ablation.seeds,
@@ -435,17 +438,72 @@ def _forget_stale_models(vdir: Path, key: dict, log) -> None:
     write_text_atomic(marker, json.dumps({"key": digest}))
 
 
-def _train(ablation: Ablation, tokens_dir: Path, run_dir: Path, seed: int, log) -> None:
+@dataclass(frozen=True)
+class ModelTask:
+    """One model of the ablation, independent of every other: train a seed on a variant's budget, then score it on
+    the reference texts. It resumes from its run's checkpoint and reads a finished score back."""
+
+    variant: str
+    seed: int
+    tokens_dir: str
+    run_dir: str
+    train: dict
+    budget_tokens: int
+    references: dict[str, list[str]]
+
+
+def train_steps(train: dict, budget_tokens: int) -> tuple[int, int]:
+    """(steps, tokens per step): ``budget_tokens`` in whole steps, the same for every variant and seed."""
+    from .gpt.train import TrainConfig
+
+    cfg = TrainConfig.from_dict(dict(train), "ablations.train")
+    per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
+    return max(1, math.ceil(budget_tokens / per_step)), per_step
+
+
+def train_and_score(task: ModelTask) -> tuple[str, int, dict[str, float]]:
+    """An executor task: (variant, seed, bits per byte per reference set)."""
+    _train(task.train, task.budget_tokens, Path(task.tokens_dir), Path(task.run_dir), task.seed)
+    return task.variant, task.seed, _evaluate(Path(task.run_dir), task.references)
+
+
+def _run_model_tasks(tasks: list[ModelTask], executor_spec: dict | None, workers: int | None,
+                     log) -> dict[tuple[str, int], dict[str, float]]:
+    """Every (variant, seed) as a task on the pipeline's executor. In a pool each worker's trainings use its share
+    of the cores (see ``share_blas_threads``): on 2 cores, two models train at once on one core each."""
+    from .executors import make_executor
+
+    if not tasks:
+        return {}
+    steps, per_step = train_steps(tasks[0].train, tasks[0].budget_tokens)
+    executor = make_executor(executor_spec, workers)
+    log(f"{len(tasks)} models ({len({t.variant for t in tasks})} variants x {len({t.seed for t in tasks})} seeds), "
+        f"each {steps} steps x {per_step} tokens, on {_executor_text(executor)}")
+    scores = {}
+    try:
+        for _, (variant, seed, bpb) in executor.map_unordered(train_and_score, tasks):
+            scores[variant, seed] = bpb
+            log(f"  {variant} seed {seed}: " + ", ".join(f"{k} {v:.4f}" for k, v in bpb.items())
+                + f" bits/byte ({len(scores)}/{len(tasks)})")
+    finally:
+        executor.close()
+    return scores
+
+
+def _executor_text(executor) -> str:
+    workers = getattr(executor, "workers", None)
+    kind = type(executor).__name__.replace("Executor", "").lower()
+    return f"the {kind} executor" + (f" ({workers} workers)" if workers else "")
+
+
+def _train(train_settings: dict, budget_tokens: int, tokens_dir: Path, run_dir: Path, seed: int) -> None:
     from .gpt.train import TrainConfig, train
 
-    settings = {**ablation.train, "seed": seed, "val_from": "tail", "val_fraction": 0.05,
-                "eval_iters": ablation.train.get("eval_iters", 5)}
-    cfg = TrainConfig.from_dict(settings, "ablations.train")
-    per_step = cfg.batch_size * cfg.block_size * cfg.grad_accum
-    steps = max(1, math.ceil(ablation.budget_tokens / per_step))
+    settings = {**train_settings, "seed": seed, "val_from": "tail", "val_fraction": 0.05,
+                "eval_iters": train_settings.get("eval_iters", 5)}
+    steps, _ = train_steps(settings, budget_tokens)
     cfg = TrainConfig.from_dict({**settings, "max_iters": steps,
                                  "eval_interval": settings.get("eval_interval", steps)}, "ablations.train")
-    log(f"  seed {seed}: {steps} steps x {per_step} tokens -> {run_dir}")
     train(tokens_dir, run_dir, cfg, log=lambda *_: None)
 
 
@@ -463,7 +521,7 @@ def _reference_texts(ablation: Ablation) -> dict[str, list[str]]:
     return out
 
 
-def _evaluate(run_dir: Path, references: dict[str, list[str]], log) -> dict[str, float]:
+def _evaluate(run_dir: Path, references: dict[str, list[str]]) -> dict[str, float]:
     """Bits per byte of the run on each reference set (kept in the run directory: a re-run reads it back)."""
     import hashlib
 
@@ -479,7 +537,6 @@ def _evaluate(run_dir: Path, references: dict[str, list[str]], log) -> dict[str,
     model = load_run(run_dir)
     scores = {name: score_texts(model, texts)[0].bits_per_byte for name, texts in references.items()}
     write_text_atomic(cache, json.dumps({"references": key, "bits_per_byte": scores}))
-    log("    " + ", ".join(f"{k} {v:.4f} bits/byte" for k, v in scores.items()))
     return scores
 
 

@@ -23,9 +23,26 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(0)
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the OS has one)."""
+_CORE_SHARE: int | None = None
+
+
+def set_core_share(cores: int | None) -> None:
+    """This process's share of the machine when it is one of several workers: :func:`usable_cores` answers at most
+    ``cores`` from then on (None: no limit), so that what sizes itself by the cores (the GPT's batch parts and their
+    BLAS threads) does not take every core in every worker."""
+    global _CORE_SHARE
+    _CORE_SHARE = None if cores is None else max(1, int(cores))
+
+
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS has one), whatever its share."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def usable_cores() -> int:
+    """The cores this process may use: :func:`machine_cores`, or its share of them in a pool of workers."""
+    cores = machine_cores()
+    return min(cores, _CORE_SHARE) if _CORE_SHARE else cores

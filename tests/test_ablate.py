@@ -83,11 +83,15 @@ def _step(run_dir):
 
 
 def test_an_interrupted_ablation_resumes_to_the_same_result(tmp_path, monkeypatch):
+    """The uninterrupted run has its models trained as tasks of a pool of 2 workers, the interrupted one in this
+    process: the same table either way."""
     import corpuskit.ablate as ablate
 
     _corpus(tmp_path)
     path = _file(tmp_path)
-    full = run_ablation(_load(path, str(tmp_path / "whole")), log=lambda m: None)
+    lines = []
+    full = run_ablation(_load(path, str(tmp_path / "whole")), workers=2, log=lines.append)
+    assert any("4 models (2 variants x 2 seeds)" in line and "2 workers" in line for line in lines), lines
     calls = []
     real = ablate._train
 

@@ -9,7 +9,7 @@ import os
 import signal
 from typing import Any, Callable
 
-from ..processes import die_with_parent, usable_cores
+from ..processes import die_with_parent, machine_cores, set_core_share
 from .base import Executor, WorkerDied, describe_exit, set_counters, set_progress_hook, yield_as_done
 
 # Set in each worker: (shared array of [pid, task index + 1] pairs, this worker's slot), so that the parent can
@@ -21,13 +21,15 @@ _BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 
 
 def share_blas_threads(workers: int) -> int | None:
-    """In a worker of a pool of ``workers``: limit BLAS to its share of the cores (at least 1), unless the user set
-    a thread count in the environment. By default OpenBLAS starts a thread per core in every process, so ``workers``
-    processes doing matrix products (the perplexity stage's GPT) ran ``workers`` x cores threads: 2 workers on 2
-    cores took 3.8x the task time of 1. Returns the limit set, or None."""
+    """In a worker of a pool of ``workers``: this process's share of the cores (at least 1) becomes what
+    ``usable_cores`` answers, and BLAS is limited to it, unless the user set a thread count in the environment. By
+    default OpenBLAS starts a thread per core in every process, so ``workers`` processes doing matrix products (the
+    perplexity stage's GPT, an ablation's trainings) ran ``workers`` x cores threads: 2 workers on 2 cores took 3.8x
+    the task time of 1. Returns the BLAS limit set, or None."""
+    threads = max(1, machine_cores() // max(1, workers))
+    set_core_share(threads)
     if any(os.environ.get(v) for v in _BLAS_VARIABLES):
         return None
-    threads = max(1, usable_cores() // max(1, workers))
     for v in _BLAS_VARIABLES:  # for BLAS libraries loaded later in this process
         os.environ[v] = str(threads)
     import numpy  # noqa: F401  (loads numpy's BLAS, so that the limit below reaches it)
