@@ -80,6 +80,16 @@ def test_dask_executor_on_a_cluster_given_by_address(tmp_path):
                       silence_logs=40) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         run_pipeline(load_config(_config(tmp_path, "remote", {"type": "dask", "address": cluster.scheduler_address})))
+        # a task counts its worker's one thread as its cores (a model trained there runs its batch in one part)
+        from corpuskit.executors.dask import DaskExecutor
+
+        executor = DaskExecutor(cluster.scheduler_address)
+        try:
+            seen = [r for _, r in executor.map_unordered(
+                lambda _: __import__("corpuskit.processes").processes.usable_cores(), range(3))]
+        finally:
+            executor.close()
+        assert seen == [1, 1, 1]
     run_pipeline(load_config(_config(tmp_path, "local", {"type": "local", "workers": 1})))
     a, b = _result(tmp_path / "local"), _result(tmp_path / "remote")
     assert a[0] == b[0] and a[1] == b[1] and a[3] == b[3]

@@ -12,6 +12,9 @@ done-markers, exactly as under the local executor, so results, resumption and st
 the tasks. A cluster's workers therefore need corpuskit installed (the same version) and must see the input and
 output paths at the same place as the machine that runs ``corpuskit run`` (a shared file system). Progress is per
 task (workers on other machines cannot share counters). ``pip install 'corpuskit[dask]'``.
+
+Each task counts its worker's threads as its cores (``usable_cores``): a worker process of one thread on a machine
+of 16 cores is one of 16 such workers, and a model trained in it (an ablation's) runs its batch in one part, not 16.
 """
 
 from __future__ import annotations
@@ -21,6 +24,21 @@ import uuid
 
 from ..errors import CorpuskitError
 from .base import Executor, yield_as_done
+
+
+def _in_worker_share(fn, item):
+    """Runs on a Dask worker: ``fn(item)`` with this process's core share set to the worker's thread count."""
+    from ..processes import set_core_share
+
+    try:
+        from dask.distributed import get_worker
+
+        worker = get_worker()
+        threads = getattr(getattr(worker, "state", None), "nthreads", None) or getattr(worker, "nthreads", None)
+    except (ImportError, ValueError):  # not in a worker
+        threads = None
+    set_core_share(threads)
+    return fn(item)
 
 
 class DaskExecutor(Executor):
@@ -54,7 +72,8 @@ class DaskExecutor(Executor):
             return
         # a key per task and call: Dask would hand back an earlier call's result for a key it still holds
         batch = f"corpuskit-{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex[:12]}"
-        futures = {self.client.submit(fn, item, pure=False, key=f"{batch}-{i}"): i for i, item in enumerate(items)}
+        futures = {self.client.submit(_in_worker_share, fn, item, pure=False, key=f"{batch}-{i}"): i
+                   for i, item in enumerate(items)}
 
         def wait_some(pending: set) -> set:
             try:
