@@ -138,6 +138,15 @@ def test_quality_threshold_defaults_to_model_card():
     assert kept.num_rows == 4
 
 
+def test_documents_without_a_model_are_kept_and_counted():
+    table = _table(["good text", "un texte", "bad text"], langs=["en", "fr", "en"])
+    stats = StageStats("quality")
+    kept, _ = apply_stage(_quality(), table, stats)
+    assert kept.column("id").to_pylist() == ["d0", "d1"] and kept.column("quality_score").to_pylist()[1] is None
+    result = _quality().process(table)
+    assert result.counters == {"no_model": 1}
+
+
 def test_pareto_sampling_is_seeded_by_id_and_matches_numpy_distribution():
     assert uniform_from_id("a", 0) == uniform_from_id("a", 0) != uniform_from_id("a", 1)
     draws = np.array([pareto_draw(f"doc{i}", 7, 9.0) for i in range(20000)])

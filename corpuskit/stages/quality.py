@@ -103,6 +103,10 @@ class QualityFilter(_QualityScorer, Filter):
                 reasons.append(None if score >= t else f"quality:score<{t:.3g}")
         return reasons
 
+    def counters(self, table):
+        no_model = table.column("quality_score").null_count
+        return {"no_model": no_model} if no_model else {}
+
 
 @register
 class QualityPercentile(_QualityScorer, GlobalStage):
