@@ -121,7 +121,7 @@ def test_an_executor_object_runs_the_stages(tmp_path):
 
     def pipeline(out):
         return corpuskit.Pipeline([LengthFilter(min_words=8), ExactDedup()], output=tmp_path / out,
-                                  input={"paths": [str(tmp_path / "in")], "id_field": "id", "shard_bytes": 1})
+                                  input={"paths": [str(tmp_path / "in")], "id_field": "id", "shard_bytes": 300})
 
     one = pipeline("one").run(workers=1, report=False)
     two = pipeline("two").run(executor=LocalExecutor(workers=2), report=False)
