@@ -156,7 +156,8 @@ def parse_ablation(data: dict, base_dir: Path, output: str | None = None) -> Abl
     balance = section.get("balance")
     if balance not in (None, "language"):
         raise ConfigError("ablations.balance: 'language' (each variant's budget in the crawl's language mix) or none")
-    out = Path(_absolute(output or _output_path(pipeline), base_dir))
+    # -o is relative to the current directory, as `corpuskit run -o`; the file's output: to the file
+    out = Path(_absolute(output, Path.cwd()) if output else _absolute(_output_path(pipeline), base_dir))
     pipeline["output"] = str(out / "shared")
     pipeline["input"] = _absolute_input(pipeline.get("input"), base_dir)
     return Ablation(pipeline, out, variants, baseline, tokenizer, budget, seeds, train, refs, reference_docs, balance)

@@ -138,17 +138,20 @@ def test_summary_marks_differences_within_the_seed_spread():
     assert out["raw"]["bpb"]["x"]["sd"] == pytest.approx(np.std([2.0, 2.2], ddof=1))
 
 
-def test_ablate_command(tmp_path):
+def test_ablate_command(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from corpuskit.cli import main
 
     _corpus(tmp_path)
     path = _file(tmp_path)
-    res = CliRunner().invoke(main, ["ablate", str(path), "-o", str(tmp_path / "cli"), "-w", "1"])
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    res = CliRunner().invoke(main, ["ablate", str(path), "-o", "cli", "-w", "1"])
     assert res.exit_code == 0, res.output
+    assert (tmp_path / "here" / "cli" / "ablations.json").exists()  # -o is relative to the current directory
     assert "good bits/byte" in res.output and "raw" in res.output and "ablations.json" in res.output
-    res = CliRunner().invoke(main, ["ablate", str(path), "-o", str(tmp_path / "cli"), "--json"])  # resumed: done
+    res = CliRunner().invoke(main, ["ablate", str(path), "-o", str(tmp_path / "here" / "cli"), "--json"])  # done
     rows = json.loads(res.output.strip().splitlines()[-1])
     assert [r["variant"] for r in rows] == ["raw", "full"]
     (tmp_path / "plain.yaml").write_text("input: docs.jsonl\noutput: x\nstages: [length]\n")
