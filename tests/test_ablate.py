@@ -111,6 +111,22 @@ def test_an_interrupted_ablation_resumes_to_the_same_result(tmp_path, monkeypatc
         assert a["bpb"]["good"]["values"] == pytest.approx(b["bpb"]["good"]["values"], rel=1e-6)
 
 
+def test_models_as_dask_tasks_give_the_in_process_table(tmp_path):
+    pytest.importorskip("distributed")
+    _corpus(tmp_path)
+    path = _file(tmp_path)
+    here = run_ablation(_load(path, str(tmp_path / "here")), log=lambda m: None)
+    spec = yaml.safe_load(path.read_text())
+    spec["executor"] = {"type": "dask", "workers": 2}
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    lines = []
+    dask = run_ablation(_load(path, str(tmp_path / "dask")), log=lines.append)
+    assert any("on the dask executor (2 workers)" in line for line in lines), lines
+    for a, b in zip(here.rows, dask.rows):
+        assert a["variant"] == b["variant"] and a["docs_kept"] == b["docs_kept"]
+        assert a["bpb"]["good"]["values"] == pytest.approx(b["bpb"]["good"]["values"], rel=1e-6)
+
+
 def test_ablation_file_errors(tmp_path):
     _corpus(tmp_path)
     bad = {
