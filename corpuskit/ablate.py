@@ -494,7 +494,7 @@ def _run_model_tasks(tasks: list[ModelTask], executor_spec: dict | None, workers
 def _executor_text(executor) -> str:
     workers = getattr(executor, "workers", None)
     kind = type(executor).__name__.replace("Executor", "").lower()
-    return f"the {kind} executor" + (f" ({workers} workers)" if workers else "")
+    return f"the {kind} executor" + (f" ({workers} worker{'s' if workers != 1 else ''})" if workers else "")
 
 
 def _train(train_settings: dict, budget_tokens: int, tokens_dir: Path, run_dir: Path, seed: int) -> None:
