@@ -72,8 +72,8 @@ class _PerplexityScorer:
         state["_run"] = None
         return state
 
-    def bpb_scores(self, table: pa.Table) -> tuple[np.ndarray, int]:
-        """Bits per byte of each row (NaN where not scored) and how many rows were not scored."""
+    def bpb_scores(self, table: pa.Table) -> np.ndarray:
+        """Bits per byte of each row (NaN where not scored)."""
         from ..gpt.evaluate import score_documents
 
         self.setup()
@@ -88,7 +88,7 @@ class _PerplexityScorer:
         rows = [i for i, w in enumerate(wanted) if w]
         out = np.full(len(texts), np.nan)
         if not rows:
-            return out, len(texts)
+            return out
         encodings = tok.encode_batch([texts[i] for i in rows], add_special_tokens=False)
         ids, n_bytes = [], []
         for i, enc in zip(rows, encodings):
@@ -103,7 +103,7 @@ class _PerplexityScorer:
                                  batch_tokens=self.batch_tokens)
         for k, i in enumerate(rows):
             out[i] = nll[k] / math.log(2) / n_bytes[k] if n_bytes[k] and ids[k] else np.nan
-        return out, len(texts) - len(rows)
+        return out
 
 
 def _bpb_array(values: np.ndarray) -> pa.Array:
@@ -131,7 +131,7 @@ class PerplexityFilter(_PerplexityScorer, Filter):
         return [pa.field("perplexity_bpb", pa.float32())]
 
     def score(self, table):
-        return {"perplexity_bpb": _bpb_array(self.bpb_scores(table)[0])}
+        return {"perplexity_bpb": _bpb_array(self.bpb_scores(table))}
 
     def decide(self, table):
         reasons = []
@@ -180,7 +180,7 @@ class PerplexityPercentile(_PerplexityScorer, GlobalStage):
     def _score_shard(self, shard: int, ctx) -> None:
         source = pq.ParquetFile(ctx.shards[shard])
         columns = [c for c in ("text", "language") if c in source.schema_arrow.names]
-        parts = [self.bpb_scores(pa.Table.from_batches([b]))[0] for b in source.iter_batches(columns=columns)]
+        parts = [self.bpb_scores(pa.Table.from_batches([b])) for b in source.iter_batches(columns=columns)]
         scores = np.concatenate(parts) if parts else np.zeros(0)
         with atomic_write(self._scores_file(ctx, shard)) as fh:
             np.save(fh, scores, allow_pickle=False)
