@@ -73,6 +73,8 @@ def _parse_train_section(section, checker, stage_names: list[str]) -> dict:
 
 def _parse_generate_section(section, checker) -> dict:
     """The settings of ``generate:`` over :data:`GENERATE_DEFAULTS`, ``prompts`` always a list."""
+    from .sample import WINDOWS
+
     data = checker.mapping(section, ("generate",), set(GENERATE_DEFAULTS))
     gen = {**GENERATE_DEFAULTS, **data}
     prompts = [gen["prompts"]] if isinstance(gen["prompts"], str) else gen["prompts"]
@@ -84,7 +86,7 @@ def _parse_generate_section(section, checker) -> dict:
               "top_k": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1),
               "top_p": lambda v: v is None or (isinstance(v, (int, float)) and 0 < v <= 1),
               "seed": lambda v: isinstance(v, int) and not isinstance(v, bool),
-              "window": lambda v: v in ("slide", "half")}
+              "window": lambda v: v in WINDOWS}
     for key, ok in checks.items():
         if not ok(gen[key]):
             checker.fail(("generate", key), f"invalid value {gen[key]!r}")
